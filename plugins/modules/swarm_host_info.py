@@ -13,10 +13,10 @@ version_added: 0.1.0
 description:
   - Reads, without needing a Docker engine, what the rest of the collection decides on
     (the preflight) from the host the task runs on.
-  - Kernel capabilities, each V(true) (built in, loaded or loadable), V(false) (the kernel configuration says
+  - "Kernel capabilities, each V(true) (built in, loaded or loadable), V(false) (the kernel configuration says
     it is missing) or V(null) (nothing readable tells): C(ipvs) (routing mesh and VIP endpoints; without it
     services use C(endpoint_mode=dnsrr) and host-mode ports), C(vxlan) (overlay networks), C(esp) (encrypted
-    overlay networks), C(bridge), C(veth), C(overlay_fs).
+    overlay networks), C(bridge), C(veth), C(overlay_fs)."
   - Whether the swarm ports 2377/tcp, 7946/tcp, 7946/udp and 4789/udp are free, the service manager
     (C(systemd), C(sysvinit) or C(none)), the host's addresses, and the Docker engine's state when one answers.
 author:
