@@ -64,6 +64,9 @@ def desired_settings(params):
             if int(value) < 0:
                 raise SpecError('%s must not be negative, got %s' % (option, value))
             value = int(value)
+        elif kind is dict:
+            # the engine's labels are strings; YAML gives ints and bools for values such as 1 or true
+            value = dict((str(k), str(v)) for k, v in value.items())
         else:
             value = kind(value)
         desired[path] = value

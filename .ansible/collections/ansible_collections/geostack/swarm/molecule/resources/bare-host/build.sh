@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Build the Molecule "bare host" image without any registry:
+#   1. debootstrap --variant=minbase bookworm  ->  docker import  ->  geostack/debian-minbase:bookworm
+#   2. docker build this folder's Dockerfile   ->  geostack/bare-host:bookworm
+# Both steps are skipped when an image built from the same recipe already exists (recipe hash label).
+# Environment: DEBIAN_MIRROR (default http://deb.debian.org/debian), BARE_HOST_IMAGE, MINBASE_IMAGE.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+minbase=${MINBASE_IMAGE:-geostack/debian-minbase:bookworm}
+image=${BARE_HOST_IMAGE:-geostack/bare-host:bookworm}
+recipe=$( (cat "$here/Dockerfile" "$here/build.sh"; echo "$mirror") | sha256sum | cut -c1-16)
+
+label_of() { docker image inspect -f '{{ index .Config.Labels "org.geostack.recipe" }}' "$1" 2>/dev/null || true; }
+
+if ! docker image inspect "$minbase" >/dev/null 2>&1; then
+  command -v debootstrap >/dev/null || { echo "build.sh: debootstrap is not installed (apt-get install debootstrap)" >&2; exit 1; }
+  rootfs=$(mktemp -d /var/tmp/geostack-minbase.XXXXXX)
+  trap 'rm -rf "$rootfs"' EXIT
+  echo "build.sh: debootstrap bookworm from $mirror" >&2
+  debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | docker import -c 'CMD ["/bin/bash"]' - "$minbase" >/dev/null
+fi
+
+if [ "$(label_of "$image")" != "$recipe" ]; then
+  echo "build.sh: building $image" >&2
+  docker build --network host -q --label "org.geostack.recipe=$recipe" \
+    --build-arg "BASE_IMAGE=$minbase" --build-arg "DEBIAN_MIRROR=$mirror" -t "$image" "$here" >/dev/null
+fi
+echo "$image"

@@ -1,0 +1,424 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) geostack.swarm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fakes for driving the modules without a Docker engine.
+
+- ``make_module(plugin, check_mode=False, **params)``: a fake AnsibleModule whose params are the plugin's own
+  argument spec defaults (read from its ``main()``) updated with ``params``; ``fail_json``/``exit_json`` raise.
+- ``outcome(func)``: runs a module entry point and returns ``Outcome(failed, result)``.
+- ``api``: a ``FakeAPI`` standing in for ``docker.APIClient``, with a small in-memory swarm and a call log.
+- ``clock``: virtual time for the waiter (sleeping advances it, so timeouts cost nothing).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from docker.errors import APIError, NotFound
+
+from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import docker_argument_spec
+
+WORKER_TOKEN = 'SWMTKN-1-' + '0123456789abcdefghijklmnopqrstuvwxyz0123456789abcd' + '-' + 'w' * 25
+MANAGER_TOKEN = 'SWMTKN-1-' + '0123456789abcdefghijklmnopqrstuvwxyz0123456789abcd' + '-' + 'm' * 25
+
+MUTATING = ('init_swarm', 'update_swarm', 'join_swarm', 'leave_swarm', 'update_node', 'remove_node',
+            'create_network', 'remove_network')
+
+
+class ExitJson(Exception):
+    def __init__(self, kwargs):
+        super(ExitJson, self).__init__(kwargs)
+        self.kwargs = kwargs
+
+
+class FailJson(Exception):
+    def __init__(self, kwargs):
+        super(FailJson, self).__init__(kwargs.get('msg'))
+        self.kwargs = kwargs
+
+
+class FakeModule(object):
+    def __init__(self, params, check_mode=False):
+        self.params = params
+        self.check_mode = check_mode
+        self.warnings = []
+
+    def fail_json(self, **kwargs):
+        raise FailJson(kwargs)
+
+    def exit_json(self, **kwargs):
+        raise ExitJson(kwargs)
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+
+
+class _SpecCaptured(Exception):
+    pass
+
+
+def argument_spec_of(plugin, monkeypatch):
+    """The full argument spec a module's ``main()`` builds (its own options plus the Docker ones)."""
+    captured = {}
+
+    def capture(argument_spec, **kwargs):
+        captured.update(docker_argument_spec(**argument_spec))
+        raise _SpecCaptured()
+
+    with monkeypatch.context() as m:
+        m.setattr(plugin, 'new_module', capture)
+        with pytest.raises(_SpecCaptured):
+            plugin.main()
+    return captured
+
+
+class Outcome(object):
+    def __init__(self, failed, result):
+        self.failed = failed
+        self.result = result
+        self.msg = result.get('msg')
+
+    def __repr__(self):
+        return 'Outcome(failed=%r, result=%r)' % (self.failed, self.result)
+
+
+def run_module(func):
+    try:
+        func()
+    except ExitJson as exc:
+        return Outcome(False, exc.kwargs)
+    except FailJson as exc:
+        return Outcome(True, exc.kwargs)
+    raise AssertionError('the module neither exited nor failed')
+
+
+def default_swarm_spec():
+    return {
+        'Name': 'default',
+        'Labels': {},
+        'Orchestration': {'TaskHistoryRetentionLimit': 5},
+        'Raft': {'SnapshotInterval': 10000, 'KeepOldSnapshots': 0, 'LogEntriesForSlowFollowers': 500,
+                 'ElectionTick': 10, 'HeartbeatTick': 1},
+        'Dispatcher': {'HeartbeatPeriod': 5000000000},
+        'CAConfig': {'NodeCertExpiry': 7776000000000000},
+        'TaskDefaults': {},
+        'EncryptionConfig': {'AutoLockManagers': False},
+    }
+
+
+def _merge(base, extra):
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = copy.deepcopy(value)
+    return base
+
+
+def _check_labels(labels):
+    """The engine decodes labels into a Go map[string]string: anything else is a 400."""
+    for key, value in (labels or {}).items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise APIError('400 Client Error', explanation='json: cannot unmarshal %s into Go value of type string'
+                           % type(value).__name__)
+
+
+class FakeAPI(object):
+    """The subset of ``docker.APIClient`` the modules use, over an in-memory swarm. Every call is logged."""
+
+    def __init__(self):
+        self.calls = []
+        self.local = dict(LocalNodeState='inactive', NodeID='', NodeAddr='', ControlAvailable=False,
+                          RemoteManagers=None)
+        self.swarm = None
+        self.node_list = []
+        self.network_list = []
+        self.service_list = []
+        self.task_list = []
+        self.node_task_script = None   # list of task lists returned one after another for node-filtered queries
+        self.join_role = 'worker'      # role join_swarm grants
+        self.unlock_key = 'SWMKEY-1-unlock'
+        self.before_nodes = None       # hook called on every nodes() (to let time pass in the swarm)
+
+    # -- bookkeeping ----------------------------------------------------------------------------------------
+    def _record(self, name, *args, **kwargs):
+        self.calls.append((name, args, kwargs))
+
+    def called(self, name):
+        return [(args, kwargs) for call, args, kwargs in self.calls if call == name]
+
+    def mutations(self):
+        return [call for call, _args, _kwargs in self.calls if call in MUTATING]
+
+    # -- scenario builders ----------------------------------------------------------------------------------
+    def make_swarm(self, spec=None, node_id='mgr1', hostname='mgr1', addr='192.0.2.11', version=10):
+        self.swarm = dict(ID='swarm1', Version=dict(Index=version), CreatedAt='2024-01-01T00:00:00Z',
+                          UpdatedAt='2024-01-01T00:00:00Z', Spec=_merge(default_swarm_spec(), spec),
+                          JoinTokens=dict(Worker=WORKER_TOKEN, Manager=MANAGER_TOKEN),
+                          DefaultAddrPool=['10.0.0.0/8'], SubnetSize=24, DataPathPort=4789)
+        self.local = dict(LocalNodeState='active', NodeID=node_id, NodeAddr=addr, ControlAvailable=True,
+                          Cluster=dict(ID='swarm1'), RemoteManagers=[dict(NodeID=node_id, Addr=addr + ':2377')],
+                          Managers=1, Nodes=1)
+        if not any(n['ID'] == node_id for n in self.node_list):
+            self.add_node(node_id, role='manager', addr=addr, leader=True, hostname=hostname)
+        return self
+
+    def make_worker(self, node_id='wrk1', addr='192.0.2.21', managers=('192.0.2.11:2377',), cluster_id=None):
+        self.local = dict(LocalNodeState='active', NodeID=node_id, NodeAddr=addr, ControlAvailable=False,
+                          RemoteManagers=[dict(NodeID='m%d' % i, Addr=a) for i, a in enumerate(managers)])
+        if cluster_id:
+            self.local['Cluster'] = dict(ID=cluster_id)
+        return self
+
+    def add_node(self, node_id, hostname=None, role='worker', state='ready', availability='active',
+                 reachability='reachable', labels=None, addr='192.0.2.99', leader=False):
+        node = dict(ID=node_id, Version=dict(Index=1),
+                    Spec=dict(Role=role, Availability=availability, Labels=dict(labels or {})),
+                    Description=dict(Hostname=hostname or node_id, Engine=dict(EngineVersion='27.3.1')),
+                    Status=dict(State=state, Addr=addr))
+        if role == 'manager':
+            node['ManagerStatus'] = dict(Reachability=reachability, Addr=addr + ':2377', Leader=leader)
+        self.node_list.append(node)
+        return node
+
+    def node(self, node_id):
+        return [n for n in self.node_list if n['ID'] == node_id][0]
+
+    def add_network(self, name, subnet=None, net_id=None, gateway=None, **props):
+        net_id = net_id or 'id-' + name
+        config = []
+        if subnet:
+            config = [dict(Subnet=subnet, Gateway=gateway or subnet.split('/')[0][:-1] + '1')]
+        network = dict(Name=name, Id=net_id, Scope='swarm', Driver='overlay', Internal=False, Attachable=False,
+                       Ingress=False, IPAM=dict(Driver='default', Options=None, Config=config),
+                       Options={'com.docker.network.driver.overlay.vxlanid_list': '4097'}, Labels={},
+                       Containers={})
+        network.update(props)
+        self.network_list.append(network)
+        return network
+
+    def add_service(self, name, networks=(), replicas=1, service_id=None, in_task_template=True, image='nginx'):
+        targets = [dict(Target=t) for t in networks]
+        spec = dict(Name=name, Mode=dict(Replicated=dict(Replicas=replicas)) if replicas is not None
+                    else dict(Global={}),
+                    TaskTemplate=dict(ContainerSpec=dict(Image=image)))
+        if in_task_template:
+            spec['TaskTemplate']['Networks'] = targets
+        else:
+            spec['Networks'] = targets
+        service = dict(ID=service_id or 'svc-' + name, Spec=spec)
+        self.service_list.append(service)
+        return service
+
+    # -- engine ---------------------------------------------------------------------------------------------
+    def info(self):
+        self._record('info')
+        return dict(ServerVersion='27.3.1', Swarm=copy.deepcopy(self.local))
+
+    def get_unlock_key(self):
+        self._record('get_unlock_key')
+        return dict(UnlockKey=self.unlock_key)
+
+    # -- swarm ----------------------------------------------------------------------------------------------
+    def inspect_swarm(self):
+        self._record('inspect_swarm')
+        if self.swarm is None:
+            raise APIError('This node is not a swarm manager.')
+        return copy.deepcopy(self.swarm)
+
+    def init_swarm(self, advertise_addr=None, listen_addr='0.0.0.0:2377', force_new_cluster=False, swarm_spec=None,
+                   default_addr_pool=None, subnet_size=None, data_path_addr=None, data_path_port=None):
+        self._record('init_swarm', advertise_addr=advertise_addr, listen_addr=listen_addr, swarm_spec=swarm_spec,
+                     default_addr_pool=default_addr_pool, subnet_size=subnet_size, data_path_addr=data_path_addr,
+                     data_path_port=data_path_port)
+        if self.local['LocalNodeState'] != 'inactive':
+            raise APIError('This node is already part of a swarm.')
+        _check_labels((swarm_spec or {}).get('Labels'))
+        self.make_swarm(spec=swarm_spec)
+        return 'mgr1'
+
+    def update_swarm(self, version, swarm_spec=None, rotate_worker_token=False, rotate_manager_token=False,
+                     rotate_manager_unlock_key=False):
+        self._record('update_swarm', version=version, swarm_spec=copy.deepcopy(swarm_spec),
+                     rotate_worker_token=rotate_worker_token, rotate_manager_token=rotate_manager_token,
+                     rotate_manager_unlock_key=rotate_manager_unlock_key)
+        if version != self.swarm['Version']['Index']:
+            raise APIError('update out of sequence')
+        _check_labels((swarm_spec or {}).get('Labels'))
+        self.swarm['Spec'] = copy.deepcopy(swarm_spec)
+        self.swarm['Version']['Index'] += 1
+        if rotate_worker_token:
+            self.swarm['JoinTokens']['Worker'] = WORKER_TOKEN[:-1] + 'x'
+        if rotate_manager_token:
+            self.swarm['JoinTokens']['Manager'] = MANAGER_TOKEN[:-1] + 'x'
+        if rotate_manager_unlock_key:
+            self.unlock_key = 'SWMKEY-1-rotated'
+        return True
+
+    def join_swarm(self, remote_addrs, join_token, listen_addr='0.0.0.0:2377', advertise_addr=None,
+                   data_path_addr=None, data_path_port=None):
+        self._record('join_swarm', remote_addrs=remote_addrs, join_token=join_token, listen_addr=listen_addr,
+                     advertise_addr=advertise_addr, data_path_addr=data_path_addr)
+        if self.join_role == 'manager':
+            self.make_swarm(node_id='new1', hostname='new1', addr='192.0.2.31')
+        else:
+            self.make_worker(node_id='new1', addr='192.0.2.31', managers=remote_addrs)
+        return True
+
+    def leave_swarm(self, force=False):
+        self._record('leave_swarm', force=force)
+        self.local = dict(LocalNodeState='inactive', NodeID='', NodeAddr='', ControlAvailable=False)
+        self.swarm = None
+        return True
+
+    # -- nodes ----------------------------------------------------------------------------------------------
+    def nodes(self, filters=None):
+        self._record('nodes', filters=filters)
+        if self.before_nodes:
+            self.before_nodes(self)
+        return copy.deepcopy(self.node_list)
+
+    def inspect_node(self, node_id):
+        self._record('inspect_node', node_id)
+        matches = [n for n in self.node_list if n['ID'] == node_id]
+        if not matches:
+            raise NotFound('node %s not found' % node_id)
+        return copy.deepcopy(matches[0])
+
+    def update_node(self, node_id, version, node_spec=None):
+        self._record('update_node', node_id, version, copy.deepcopy(node_spec))
+        node = self.node(node_id)
+        if version != node['Version']['Index']:
+            raise APIError('update out of sequence')
+        _check_labels(node_spec.get('Labels'))
+        node['Spec'] = copy.deepcopy(node_spec)
+        node['Version']['Index'] += 1
+        if node_spec.get('Role') == 'worker':
+            node.pop('ManagerStatus', None)
+            if node_id == self.local.get('NodeID'):
+                self.local['ControlAvailable'] = False
+        elif node_spec.get('Role') == 'manager' and 'ManagerStatus' not in node:
+            node['ManagerStatus'] = dict(Reachability='reachable', Addr=node['Status']['Addr'] + ':2377')
+        return True
+
+    def remove_node(self, node_id, force=False):
+        self._record('remove_node', node_id, force=force)
+        self.node_list = [n for n in self.node_list if n['ID'] != node_id]
+        return True
+
+    # -- networks -------------------------------------------------------------------------------------------
+    def networks(self, names=None, ids=None, filters=None):
+        self._record('networks')
+        return copy.deepcopy(self.network_list)
+
+    def inspect_network(self, net_id, verbose=None, scope=None):
+        self._record('inspect_network', net_id)
+        for network in self.network_list:
+            if net_id in (network['Id'], network['Name']):
+                return copy.deepcopy(network)
+        raise NotFound('network %s not found' % net_id)
+
+    def create_network(self, name, driver=None, options=None, ipam=None, check_duplicate=None, internal=False,
+                       labels=None, enable_ipv6=False, attachable=None, scope=None, ingress=None):
+        self._record('create_network', name=name, driver=driver, options=options, ipam=ipam,
+                     check_duplicate=check_duplicate, internal=internal, labels=labels, attachable=attachable,
+                     scope=scope)
+        _check_labels(labels)
+        _check_labels(options)
+        config = copy.deepcopy((ipam or {}).get('Config') or [dict(Subnet='10.0.9.0/24')])
+        for pool in config:
+            pool.setdefault('Gateway', pool['Subnet'].split('/')[0][:-1] + '1')
+        net_id = 'created-%s-%d' % (name, len(self.calls))
+        options = dict(options or {})
+        options['com.docker.network.driver.overlay.vxlanid_list'] = '4242'
+        self.network_list.append(dict(Name=name, Id=net_id, Scope=scope or 'local', Driver=driver or 'bridge',
+                                      Internal=bool(internal), Attachable=bool(attachable), Ingress=False,
+                                      IPAM=dict(Driver='default', Options=None, Config=config), Options=options,
+                                      Labels=dict(labels or {}), Containers={}))
+        return dict(Id=net_id, Warning='')
+
+    def remove_network(self, net_id):
+        self._record('remove_network', net_id)
+        self.network_list = [n for n in self.network_list if n['Id'] != net_id]
+
+    # -- services and tasks ---------------------------------------------------------------------------------
+    def services(self, filters=None, status=None):
+        self._record('services')
+        return copy.deepcopy(self.service_list)
+
+    def tasks(self, filters=None):
+        self._record('tasks', filters=filters)
+        filters = filters or {}
+        if 'node' in filters and self.node_task_script is not None:
+            tasks = self.node_task_script[0]
+            if len(self.node_task_script) > 1:
+                self.node_task_script.pop(0)
+            return copy.deepcopy(tasks)
+        tasks = self.task_list
+        if 'node' in filters:
+            tasks = [t for t in tasks if t.get('NodeID') == filters['node']]
+        if 'desired-state' in filters:
+            tasks = [t for t in tasks if t.get('DesiredState') == filters['desired-state']]
+        return copy.deepcopy(tasks)
+
+
+def task(service_id, node_id, state='running', desired='running'):
+    return dict(ServiceID=service_id, NodeID=node_id, Status=dict(State=state), DesiredState=desired)
+
+
+class FakeClock(object):
+    """Virtual monotonic time: ``sleep`` advances it."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def api():
+    return FakeAPI()
+
+
+@pytest.fixture
+def make_module(monkeypatch):
+    specs = {}
+
+    def factory(plugin, check_mode=False, **params):
+        if plugin not in specs:
+            specs[plugin] = argument_spec_of(plugin, monkeypatch)
+        spec = specs[plugin]
+        unknown = set(params) - set(spec)
+        assert not unknown, 'not options of %s: %s' % (plugin.__name__, sorted(unknown))
+        values = dict((name, option.get('default')) for name, option in spec.items())
+        values.update(params)
+        return FakeModule(values, check_mode=check_mode)
+    return factory
+
+
+@pytest.fixture
+def outcome():
+    return run_module
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def tokens():
+    return dict(worker=WORKER_TOKEN, manager=MANAGER_TOKEN)
+
+
+@pytest.fixture
+def make_task():
+    return task
