@@ -48,7 +48,7 @@ def validate(params):
             ip_range = ipaddress.ip_network(params['ip_range'], strict=True)
         except ValueError as exc:
             raise NetworkSpecError('ip_range %r is not a network in CIDR form: %s' % (params['ip_range'], exc))
-        if not ip_range.subnet_of(subnet):
+        if ip_range.version != subnet.version or not ip_range.subnet_of(subnet):
             raise NetworkSpecError('ip_range %s is not inside subnet %s' % (ip_range, subnet))
         out['ip_range'] = str(ip_range)
     mtu = params.get('mtu')

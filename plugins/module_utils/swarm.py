@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import re
 
-JOIN_TOKEN_RE = re.compile(r'^SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}$')
+JOIN_TOKEN_RE = re.compile(r'^SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}\Z')
 
 _DURATION_RE = re.compile(r'^\s*(\d+)\s*(ns|us|ms|s|m|h|d)?\s*$')
 _NS = dict(ns=1, us=10 ** 3, ms=10 ** 6, s=10 ** 9, m=60 * 10 ** 9, h=3600 * 10 ** 9, d=86400 * 10 ** 9)
@@ -41,7 +41,7 @@ class SpecError(ValueError):
 
 def duration_ns(value, option):
     """Nanoseconds from an int (seconds) or a duration string such as ``90d``, ``2160h``, ``5s``."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, int) and value < 0):
         raise SpecError('%s must be a duration such as 5s, 90d or 2160h, not %r' % (option, value))
     if isinstance(value, int):
         return value * 10 ** 9

@@ -143,8 +143,8 @@ class FakeAPI(object):
         self.before_nodes = None       # hook called on every nodes() (to let time pass in the swarm)
 
     # -- bookkeeping ----------------------------------------------------------------------------------------
-    def _record(self, name, *args, **kwargs):
-        self.calls.append((name, args, kwargs))
+    def _record(self, _call, *args, **kwargs):
+        self.calls.append((_call, args, kwargs))
 
     def called(self, name):
         return [(args, kwargs) for call, args, kwargs in self.calls if call == name]
