@@ -95,6 +95,9 @@ host:
         running:
           description: Whether the engine answered.
           type: bool
+        sdk:
+          description: Whether the Docker SDK for Python is installed for the module's interpreter.
+          type: bool
         version:
           description: Engine version.
           type: str

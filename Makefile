@@ -1,0 +1,89 @@
+# geostack.swarm: the two commands a newcomer runs are `make up` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INVENTORY ?= inventories/local
+COLLECTION_DIR := .collections/ansible_collections/geostack/swarm
+SANITY_DIR := .build/ansible_collections/geostack/swarm
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Never wait for a prompt (CI has no stdin).
+export DEBIAN_FRONTEND := noninteractive
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export ANSIBLE_FORCE_COLOR := 0
+
+SOURCES := $(shell find galaxy.yml meta plugins roles playbooks -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+.PHONY: help up test test-fast venv install host-deps lint sanity unit integration molecule clean
+
+help:
+	@echo "make up         deploy the stack on this host (inventories/local): engine, swarm, networks"
+	@echo "make test       the whole suite: lint, sanity, unit, integration, Molecule cluster (needs root and ~25 min)"
+	@echo "make test-fast  unit tests, collection build, ansible-lint and ansible-test sanity (a few minutes)"
+	@echo "INVENTORY=inventories/example make up   deploy on the hosts of another inventory"
+
+# ---- environment ------------------------------------------------------------------------------------------------
+$(BIN)/python:
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv >/dev/null; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip wheel
+
+$(VENV)/.requirements: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-test.txt
+	@touch $@
+
+venv: $(VENV)/.requirements
+
+# Build the collection and install the artifact, as a user would (offline: the `ansible` package bundles the
+# dependencies).
+$(COLLECTION_DIR)/MANIFEST.json: $(VENV)/.requirements $(SOURCES)
+	@rm -rf $(COLLECTION_DIR) .build/dist && mkdir -p .build/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path .build/dist . >/dev/null
+	$(BIN)/ansible-galaxy collection install --offline --force -p .collections .build/dist/geostack-swarm-*.tar.gz >/dev/null
+	@echo "installed geostack.swarm into .collections"
+
+install: $(COLLECTION_DIR)/MANIFEST.json
+
+# What the test suite needs on this machine: a Docker engine (installed by the collection's own docker_engine
+# role), debootstrap for the test hosts' images, busybox-static for the verifier's probe image.
+host-deps: install
+	@command -v debootstrap >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq debootstrap >/dev/null; }
+	$(BIN)/ansible-playbook playbooks/engine.yml -i inventories/local
+
+# ---- the two commands -------------------------------------------------------------------------------------------
+up: install
+	$(BIN)/ansible-playbook playbooks/site.yml -i $(INVENTORY)
+
+test: host-deps lint sanity
+	$(BIN)/python -m pytest tests -m "unit or build or integration or molecule"
+
+test-fast: install lint sanity
+	$(BIN)/python -m pytest tests -m "unit or build"
+
+# ---- pieces ------------------------------------------------------------------------------------------------------
+unit: install
+	$(BIN)/python -m pytest tests -m unit
+
+integration: host-deps
+	$(BIN)/python -m pytest tests -m integration
+
+molecule: host-deps
+	$(BIN)/python -m pytest tests -m molecule
+
+lint: install
+	$(BIN)/ansible-lint
+	$(BIN)/yamllint -s .
+
+# ansible-test needs the collection at ansible_collections/geostack/swarm: copy the tracked and new files there.
+sanity: install
+	@rm -rf $(SANITY_DIR) && mkdir -p $(SANITY_DIR)
+	@git ls-files -co --exclude-standard | tar -cf - -T - | tar -C $(SANITY_DIR) -xf -
+	cd $(SANITY_DIR) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+clean:
+	rm -rf .build .collections .pytest_cache tests/output

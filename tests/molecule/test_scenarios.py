@@ -1,0 +1,41 @@
+"""The Molecule scenarios, run as `molecule test`: create -> converge -> idempotence -> verify -> destroy.
+
+The hosts' image is built first from the Debian archive (no registry): molecule/resources/bare-host/build.sh.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.molecule
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope='module')
+def bare_host_image():
+    built = subprocess.run(['bash', str(REPO / 'molecule' / 'resources' / 'bare-host' / 'build.sh')],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    assert built.returncode == 0, built.stdout
+    return built.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize('scenario', ['cluster'])
+def test_scenario(bare_host_image, scenario):
+    env = dict(os.environ, GEOSTACK_BARE_HOST_IMAGE=bare_host_image, ANSIBLE_FORCE_COLOR='0', PY_COLORS='0',
+               ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'), PATH='%s:%s' % (BIN, os.environ.get('PATH', '')))
+    log = REPO / 'tests' / 'output' / ('molecule-%s.log' % scenario)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, 'w') as out:
+        result = subprocess.run([str(BIN / 'molecule'), 'test', '-s', scenario], cwd=str(REPO), env=env,
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        text = log.read_text()
+        pytest.fail('molecule test -s %s failed (rc=%d); full log in %s. Last lines:\n%s'
+                    % (scenario, result.returncode, log, text[-15000:]))
