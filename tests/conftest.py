@@ -8,6 +8,7 @@ MARKERS = (
     'unit: fast tests without a Docker engine or network',
     'integration: tests against a real Docker engine',
     'molecule: Molecule scenarios',
+    'build: the collection built, installed offline and documented',
     'slow: tests that take more than a few seconds',
 )
 

@@ -1,0 +1,78 @@
+"""The collection as users get it: built with ansible-galaxy, installed offline, every plugin documented."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.build
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MODULES = sorted(p.stem for p in (REPO / 'plugins' / 'modules').glob('*.py') if not p.stem.startswith('_'))
+FILTERS = sorted(p.stem for p in (REPO / 'plugins' / 'filter').glob('*.py') if not p.stem.startswith('_'))
+ROLES = sorted(p.name for p in (REPO / 'roles').iterdir() if p.is_dir())
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, **kwargs)
+
+
+@pytest.fixture(scope='module')
+def installed(tmp_path_factory):
+    dist = tmp_path_factory.mktemp('dist')
+    target = tmp_path_factory.mktemp('collections')
+    # Only the target path counts: no ansible.cfg, no installed copy elsewhere.
+    cfg = tmp_path_factory.mktemp('cfg') / 'ansible.cfg'
+    cfg.write_text('[defaults]\n')
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(target), ANSIBLE_CONFIG=str(cfg))
+    built = run([str(BIN / 'ansible-galaxy'), 'collection', 'build', '--output-path', str(dist), str(REPO)], env=env)
+    assert built.returncode == 0, built.stdout
+    tarball = next(dist.glob('geostack-swarm-*.tar.gz'))
+    done = run([str(BIN / 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(target), str(tarball)],
+               env=env)
+    assert done.returncode == 0, done.stdout
+    root = target / 'ansible_collections' / 'geostack' / 'swarm'
+    return dict(root=root, env=env, tarball=tarball)
+
+
+def test_artifact_holds_the_collection_and_nothing_local(installed):
+    manifest = json.loads((installed['root'] / 'MANIFEST.json').read_text())
+    assert manifest['collection_info']['namespace'] == 'geostack'
+    assert manifest['collection_info']['name'] == 'swarm'
+    assert 'community.docker' in manifest['collection_info']['dependencies']
+    files = [f['name'] for f in json.loads((installed['root'] / 'FILES.json').read_text())['files']]
+    for module in MODULES:
+        assert 'plugins/modules/%s.py' % module in files
+    for role in ROLES:
+        assert 'roles/%s/meta/argument_specs.yml' % role in files
+    assert not [f for f in files if f.startswith(('.venv', '.collections', '.build', '.git/', '.ansible/'))]
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_module_documentation_renders(installed, module):
+    doc = run([str(BIN / 'ansible-doc'), '--json', 'geostack.swarm.%s' % module], env=installed['env'])
+    assert doc.returncode == 0, doc.stdout
+    data = json.loads(doc.stdout)['geostack.swarm.%s' % module]
+    assert data['doc']['short_description']
+    assert data['examples'].strip()
+    assert data['return']
+
+
+@pytest.mark.parametrize('plugin', FILTERS)
+def test_filter_documentation_renders(installed, plugin):
+    doc = run([str(BIN / 'ansible-doc'), '-t', 'filter', '--json', 'geostack.swarm.%s' % plugin], env=installed['env'])
+    assert doc.returncode == 0, doc.stdout
+    assert json.loads(doc.stdout)['geostack.swarm.%s' % plugin]['doc']['short_description']
+
+
+@pytest.mark.parametrize('role', ROLES)
+def test_role_documentation_renders(installed, role):
+    doc = run([str(BIN / 'ansible-doc'), '-t', 'role', '--json', 'geostack.swarm.%s' % role], env=installed['env'])
+    assert doc.returncode == 0, doc.stdout
+    assert json.loads(doc.stdout)['geostack.swarm.%s' % role]['entry_points']['main']['short_description']
