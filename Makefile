@@ -81,8 +81,12 @@ lint: install
 
 # ansible-test needs the collection at ansible_collections/geostack/swarm: copy the tracked and new files there.
 sanity: install
+	@command -v shellcheck >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq shellcheck >/dev/null; }
 	@rm -rf $(SANITY_DIR) && mkdir -p $(SANITY_DIR)
 	@git ls-files -co --exclude-standard | tar -cf - -T - | tar -C $(SANITY_DIR) -xf -
+	@cd $(SANITY_DIR) && git init -q && git add -A   # ansible-test finds its targets through git
+	@pipv=$$($(BIN)/python -c 'import ansible_test, os, re; p = os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"); print(re.search(r"pip=.([0-9.]+)", open(p).read()).group(1).replace(".", "_"))') && \
+	  mkdir -p ~/.ansible/test/cache && cp -n tests/sanity/get_pip.py ~/.ansible/test/cache/get_pip_$$pipv.py
 	cd $(SANITY_DIR) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
 clean:

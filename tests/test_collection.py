@@ -20,7 +20,7 @@ ROLES = sorted(p.name for p in (REPO / 'roles').iterdir() if p.is_dir())
 
 
 def run(cmd, **kwargs):
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, **kwargs)
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False, **kwargs)
 
 
 @pytest.fixture(scope='module')

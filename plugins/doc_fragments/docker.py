@@ -15,7 +15,7 @@ options:
     description:
       - URL or Unix socket of the Docker engine API, for example V(unix:///var/run/docker.sock) or V(tcp://192.0.2.10:2376).
       - Defaults to the environment variable E(DOCKER_HOST), then to the local socket.
-      - Address checks (an O(advertise_addr) that must be on the host) are only made when the engine is reached through
+      - Address checks (an C(advertise_addr) that must be on the host) are only made when the engine is reached through
         a Unix socket, that is when the engine runs on the host the task runs on.
     type: str
     default: unix:///var/run/docker.sock

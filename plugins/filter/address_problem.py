@@ -28,7 +28,7 @@ options:
     type: str
     default: advertise_addr
 author:
-  - geostack.swarm developers
+  - geostack.swarm developers (@geostack)
 """
 
 EXAMPLES = r"""

@@ -27,7 +27,7 @@ options:
     type: str
     default: swarm_networks
 author:
-  - geostack.swarm developers
+  - geostack.swarm developers (@geostack)
 """
 
 EXAMPLES = r"""

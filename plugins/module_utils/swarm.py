@@ -152,9 +152,8 @@ def node_summary(node):
         state=status.get('State'),
         addr=status.get('Addr'),
         engine_version=(desc.get('Engine') or {}).get('EngineVersion'),
-        manager=None if not manager else dict(leader=bool(manager.get('Leader')),
-                                               reachability=manager.get('Reachability'),
-                                               addr=manager.get('Addr')),
+        manager=None if not manager else dict(
+            leader=bool(manager.get('Leader')), reachability=manager.get('Reachability'), addr=manager.get('Addr')),
     )
 
 

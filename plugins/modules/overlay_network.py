@@ -20,7 +20,7 @@ description:
     but it carries no traffic. The module refuses it when the kernel of the host it runs on lacks ESP (checked when
     the engine is local); the M(geostack.swarm.swarm_host_info) preflight checks the other nodes.
 author:
-  - geostack.swarm developers
+  - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
   - geostack.swarm.attributes

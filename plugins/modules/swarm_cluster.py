@@ -21,7 +21,7 @@ description:
     M(geostack.swarm.swarm_node) with O(geostack.swarm.swarm_node#module:state=absent), which demotes it first and
     keeps the Raft quorum) and, on the last manager, unless O(force=true), because the swarm is lost.
 author:
-  - geostack.swarm developers
+  - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
   - geostack.swarm.attributes

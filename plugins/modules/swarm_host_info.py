@@ -20,7 +20,7 @@ description:
   - Whether the swarm ports 2377/tcp, 7946/tcp, 7946/udp and 4789/udp are free, the service manager
     (C(systemd), C(sysvinit) or C(none)), the host's addresses, and the Docker engine's state when one answers.
 author:
-  - geostack.swarm developers
+  - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.attributes
   - geostack.swarm.attributes.info

@@ -17,7 +17,7 @@ description:
     M(geostack.swarm.swarm_host_info)).
   - Does not fail when the engine is in no swarm; node, network and service lists are then empty.
 author:
-  - geostack.swarm developers
+  - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
   - geostack.swarm.attributes

@@ -25,7 +25,7 @@ description:
     node and every replicated service has its replicas again; after a promotion, until the node is a reachable manager;
     before removal, until the node is down."
 author:
-  - geostack.swarm developers
+  - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
   - geostack.swarm.docker.wait

@@ -131,8 +131,8 @@ def test_call_returns_result():
 
 
 @pytest.mark.parametrize('error, message', [
-    (APIError('500 Server Error', explanation='rpc error: code = Unknown'), 'Updating the swarm failed: rpc error: '
-                                                                           'code = Unknown'),
+    (APIError('500 Server Error', explanation='rpc error: code = Unknown'),
+     'Updating the swarm failed: rpc error: code = Unknown'),
     (APIError('boom'), 'Updating the swarm failed: boom'),
     (DockerException('connection aborted'), 'Updating the swarm failed: connection aborted'),
 ])
@@ -217,8 +217,9 @@ class FakeAPIClient(object):
         FakeAPIClient.instances.append(self)
 
     def ping(self):
-        if FakeAPIClient.ping_error:
-            raise FakeAPIClient.ping_error
+        error = FakeAPIClient.ping_error
+        if error is not None:
+            raise error  # pylint: disable=raising-bad-type
         return True
 
 

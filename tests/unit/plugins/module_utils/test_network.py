@@ -130,7 +130,8 @@ def test_driver_change_is_detected():
 def test_labels_none_are_not_compared_and_values_are_strings():
     assert diff(labels=None) == []
     inspected = dict(INSPECTED, Labels={'n': '1'})
-    p = params(**dict(MATCHING, labels={'n': 1}))
+    p = params(**MATCHING)
+    p['labels'] = {'n': 1}
     assert differences(inspected, p, validate(p)) == []
 
 
