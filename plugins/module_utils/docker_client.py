@@ -15,6 +15,12 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+try:
+    from requests.exceptions import RequestException
+except ImportError:  # pragma: no cover - requests comes with the Docker SDK
+    class RequestException(Exception):  # type: ignore[no-redef]
+        pass
+
 DOCKER_IMPORT_ERROR = None
 try:
     import docker
@@ -97,7 +103,7 @@ class SwarmClient(object):
             api = docker.APIClient(base_url=self.docker_host, version=p.get('api_version') or 'auto',
                                    timeout=p.get('timeout') or 60, tls=tls_config)
             api.ping()
-        except DockerException as exc:
+        except (DockerException, RequestException) as exc:
             self.module.fail_json(msg='Cannot talk to the Docker engine at %s (docker_host): %s'
                                   % (self.docker_host, exc))
         return api
@@ -110,7 +116,7 @@ class SwarmClient(object):
         """Run one SDK call; on error fail with ``what`` and the engine's own message."""
         try:
             return func(*args, **kwargs)
-        except (APIError, DockerException) as exc:
+        except (APIError, DockerException, RequestException) as exc:
             text = getattr(exc, 'explanation', None) or str(exc)
             self.fail('%s failed: %s' % (what, text))
 

@@ -228,6 +228,22 @@ def check_join_token(token):
     return None
 
 
+def join_failure(text, remote_addrs):
+    """The message for a join the managers refused, naming the option to look at."""
+    managers = ', '.join(remote_addrs or [])
+    lowered = text.lower()
+    if 'fingerprint' in lowered:
+        return ('join_token belongs to another swarm: its CA fingerprint does not match the managers at %s (%s)'
+                % (managers, text))
+    if 'token' in lowered:
+        return ('join_token was refused by the managers at %s: %s. Use a current token of that swarm '
+                '(swarm_cluster returns them; a rotated token no longer works)' % (managers, text))
+    if any(word in lowered for word in ('connection', 'deadline', 'unavailable', 'timeout', 'no route')):
+        return ('could not reach a manager at remote_addrs=%s: %s. Check the addresses and that 2377/tcp is open'
+                % (managers, text))
+    return 'Joining the swarm at %s failed: %s' % (managers, text)
+
+
 def addr_host(addr):
     """Host part of ``ADDR``, ``ADDR:PORT`` or ``[V6]:PORT``."""
     if addr is None:

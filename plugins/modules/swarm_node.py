@@ -186,6 +186,8 @@ changes:
 
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import (
     WAIT_ARGS,
+    APIError,
+    DockerException,
     SwarmClient,
     is_local_engine,
     new_module,
@@ -193,6 +195,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.docker_client impor
 from ansible_collections.geostack.swarm.plugins.module_utils.host import address_problem, host_addresses
 from ansible_collections.geostack.swarm.plugins.module_utils.swarm import (
     check_join_token,
+    join_failure,
     membership_problem,
     node_drained,
     node_reached,
@@ -253,9 +256,12 @@ class NodeManager(object):
             self.change('swarm', 'inactive', 'member (%s)' % (p['role'] or 'role of the token'))
             if self.check_mode:
                 return self.done()
-            self.client.call('Joining the swarm at %s' % ', '.join(p['remote_addrs']), self.client.api.join_swarm,
-                             remote_addrs=p['remote_addrs'], join_token=p['join_token'], listen_addr=p['listen_addr'],
-                             advertise_addr=p['advertise_addr'], data_path_addr=p['data_path_addr'])
+            try:
+                self.client.api.join_swarm(remote_addrs=p['remote_addrs'], join_token=p['join_token'],
+                                           listen_addr=p['listen_addr'], advertise_addr=p['advertise_addr'],
+                                           data_path_addr=p['data_path_addr'])
+            except (APIError, DockerException) as exc:
+                self.fail(join_failure(getattr(exc, 'explanation', None) or str(exc), p['remote_addrs']))
             state = self.client.swarm_state(refresh=True)
         elif state['state'] != 'active':
             self.fail('this host is in swarm state %r (%s); resolve that first (a locked manager needs its unlock key, '

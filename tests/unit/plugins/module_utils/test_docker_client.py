@@ -257,3 +257,14 @@ def test_connect_failure_names_docker_host(fake_sdk):
     with pytest.raises(Failed, match=r'Cannot talk to the Docker engine at tcp://192.0.2.1:2375 \(docker_host\): '
                                      'Connection refused'):
         SwarmClient(Module(docker_host='tcp://192.0.2.1:2375'))
+
+
+
+def test_call_turns_http_layer_errors_into_failures():
+    from requests.exceptions import ConnectionError as RequestsConnectionError
+
+    def broken():
+        raise RequestsConnectionError('Connection aborted.')
+    with pytest.raises(Failed) as exc:
+        client().call('Listing nodes', broken)
+    assert str(exc.value) == 'Listing nodes failed: Connection aborted.'

@@ -461,3 +461,8 @@ def test_node_reached_any_role_and_states():
     assert node_reached(client, 'h-n1', states=('down',))()[0] is True
     assert node_reached(client, 'n1')()[0] is False
     assert node_reached(client, 'n1', role='worker', states=('ready', 'down'))()[0] is True
+
+
+def test_join_failure_without_known_cause_keeps_the_engine_text():
+    from ansible_collections.geostack.swarm.plugins.module_utils.swarm import join_failure
+    assert join_failure('something odd', ['a:2377', 'b:2377']) == 'Joining the swarm at a:2377, b:2377 failed: something odd'

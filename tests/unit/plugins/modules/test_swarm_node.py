@@ -364,3 +364,22 @@ def test_not_in_swarm_absent_is_unchanged(node_module, api):
     assert not res.failed
     assert res.result['changed'] is False
     assert api.mutations() == []
+
+
+@pytest.mark.parametrize('engine_error, expected', [
+    ('rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster',
+     'join_token was refused by the managers at 192.0.2.11:2377'),
+    ('rpc error: code = DeadlineExceeded desc = context deadline exceeded',
+     'could not reach a manager at remote_addrs=192.0.2.11:2377'),
+])
+def test_refused_join_names_the_option(node_module, api, tokens, monkeypatch, engine_error, expected):
+    from docker.errors import APIError
+
+    def refuse(**kwargs):
+        raise APIError('500 Server Error', explanation=engine_error)
+    monkeypatch.setattr(api, 'join_swarm', refuse)
+    res = node_module(role='worker', remote_addrs=['192.0.2.11:2377'], join_token=tokens['worker'])
+    assert res.failed
+    assert expected in res.msg
+    assert engine_error in res.msg
+    assert tokens['worker'] not in res.msg
