@@ -174,6 +174,17 @@ def host_addresses(run=subprocess.run):
     return result
 
 
+def addr_host(addr):
+    """Host part of ``ADDR``, ``ADDR:PORT`` or ``[V6]:PORT`` (an interface name is its own host part)."""
+    if addr is None:
+        return None
+    if addr.startswith('['):
+        return addr[1:].split(']', 1)[0]
+    if addr.count(':') == 1:
+        return addr.split(':', 1)[0]
+    return addr
+
+
 def address_problem(value, addresses, option):
     """Why ``value`` (ADDR, ADDR:PORT or an interface name) is not an address of this host, or None.
 
@@ -181,11 +192,7 @@ def address_problem(value, addresses, option):
     """
     if not value or addresses is None:
         return None
-    host = value
-    if host.startswith('['):
-        host = host[1:].split(']', 1)[0]
-    elif host.count(':') == 1:
-        host = host.split(':', 1)[0]
+    host = addr_host(value)
     if host in ('0.0.0.0', '::'):
         return None if option == 'listen_addr' else '%s=%s is a wildcard; give an address or interface of this host' % (option, value)
     if host in addresses:
@@ -196,17 +203,3 @@ def address_problem(value, addresses, option):
     return ('%s=%s is not an address or interface of this host (its addresses: %s; interfaces: %s)'
             % (option, value, ', '.join(known), ', '.join(sorted(addresses))))
 
-
-def resolve_address(value, addresses):
-    """The IP that ``value`` (ADDR, ADDR:PORT or interface) stands for, or ``value``'s host part."""
-    if not value:
-        return None
-    host = value
-    if host.startswith('['):
-        host = host[1:].split(']', 1)[0]
-    elif host.count(':') == 1:
-        host = host.split(':', 1)[0]
-    if addresses and host in addresses and addresses[host]:
-        v4 = [a for a in addresses[host] if ':' not in a]
-        return (v4 or addresses[host])[0]
-    return host

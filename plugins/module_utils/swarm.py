@@ -15,6 +15,8 @@ from __future__ import annotations
 import copy
 import re
 
+from ansible_collections.geostack.swarm.plugins.module_utils.host import addr_host
+
 JOIN_TOKEN_RE = re.compile(r'^SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}\Z')
 
 _DURATION_RE = re.compile(r'^\s*(\d+)\s*(ns|us|ms|s|m|h|d)?\s*$')
@@ -242,17 +244,6 @@ def join_failure(text, remote_addrs):
         return ('could not reach a manager at remote_addrs=%s: %s. Check the addresses and that 2377/tcp is open'
                 % (managers, text))
     return 'Joining the swarm at %s failed: %s' % (managers, text)
-
-
-def addr_host(addr):
-    """Host part of ``ADDR``, ``ADDR:PORT`` or ``[V6]:PORT``."""
-    if addr is None:
-        return None
-    if addr.startswith('['):
-        return addr[1:].split(']', 1)[0]
-    if addr.count(':') == 1:
-        return addr.split(':', 1)[0]
-    return addr
 
 
 def membership_problem(state, remote_addrs=None, cluster_id=None):

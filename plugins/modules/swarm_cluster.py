@@ -191,6 +191,7 @@ changes:
 """
 
 import inspect
+import ipaddress
 
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import (
     SwarmClient,
@@ -198,6 +199,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.docker_client impor
     new_module,
 )
 from ansible_collections.geostack.swarm.plugins.module_utils.host import address_problem, host_addresses
+from ansible_collections.geostack.swarm.plugins.module_utils.manager import ChangeTracker
 from ansible_collections.geostack.swarm.plugins.module_utils.swarm import (
     SpecError,
     desired_settings,
@@ -208,38 +210,30 @@ from ansible_collections.geostack.swarm.plugins.module_utils.swarm import (
 )
 
 
-class ClusterManager(object):
-    def __init__(self, module, client):
-        self.module = module
-        self.client = client
-        self.params = module.params
-        self.check_mode = module.check_mode
-        self.changes = []
-        self.result = dict(changed=False, changes=self.changes)
+class ClusterManager(ChangeTracker):
 
     def validate(self):
         p = self.params
         try:
             self.desired = desired_settings(p)
         except SpecError as exc:
-            self.module.fail_json(msg=str(exc))
+            self.fail(str(exc))
         if p['subnet_size'] is not None and not 8 <= p['subnet_size'] <= 29:
-            self.module.fail_json(msg='subnet_size must be between 8 and 29, got %s' % p['subnet_size'])
+            self.fail('subnet_size must be between 8 and 29, got %s' % p['subnet_size'])
         if p['data_path_port'] is not None and not 1024 <= p['data_path_port'] <= 49151:
-            self.module.fail_json(msg='data_path_port must be between 1024 and 49151, got %s' % p['data_path_port'])
+            self.fail('data_path_port must be between 1024 and 49151, got %s' % p['data_path_port'])
         if p['default_addr_pool']:
-            import ipaddress
             for cidr in p['default_addr_pool']:
                 try:
                     ipaddress.ip_network(cidr)
                 except ValueError as exc:
-                    self.module.fail_json(msg='default_addr_pool entry %r is not a network: %s' % (cidr, exc))
+                    self.fail('default_addr_pool entry %r is not a network: %s' % (cidr, exc))
         if is_local_engine(self.client.docker_host):
             addresses = host_addresses()
             for option in ('advertise_addr', 'data_path_addr', 'listen_addr'):
                 problem = address_problem(p[option], addresses, option)
                 if problem:
-                    self.module.fail_json(msg=problem)
+                    self.fail(problem)
 
     def run(self):
         self.validate()
@@ -251,21 +245,17 @@ class ClusterManager(object):
                 self.init()
             else:
                 if state['state'] != 'active':
-                    self.module.fail_json(msg='the engine is in swarm state %r (%s); it cannot be managed until that is '
-                                              'resolved (a locked manager needs its unlock key: docker swarm unlock)'
-                                              % (state['state'], state['error'] or 'no error'))
+                    self.fail('the engine is in swarm state %r (%s); it cannot be managed until that is resolved '
+                              '(a locked manager needs its unlock key: docker swarm unlock)'
+                              % (state['state'], state['error'] or 'no error'))
                 self.client.require_manager('swarm_cluster')
                 self.update()
             self.report()
-        diff_before = dict((c['setting'], c['before']) for c in self.changes)
-        diff_after = dict((c['setting'], c['after']) for c in self.changes)
-        self.result['diff'] = dict(before=diff_before, after=diff_after)
-        self.module.exit_json(**self.result)
+        self.done()
 
     def init(self):
         p = self.params
-        self.changes.append(dict(setting='swarm', before='inactive', after='active'))
-        self.result['changed'] = True
+        self.change('swarm', 'inactive', 'active')
         if self.check_mode:
             return
         kwargs = dict(advertise_addr=p['advertise_addr'], listen_addr=p['listen_addr'],
@@ -273,7 +263,7 @@ class ClusterManager(object):
                       subnet_size=p['subnet_size'], data_path_addr=p['data_path_addr'])
         if p['data_path_port'] is not None:
             if 'data_path_port' not in inspect.signature(self.client.api.init_swarm).parameters:
-                self.module.fail_json(msg='data_path_port needs Docker SDK for Python 6.0 or newer on this host')
+                self.fail('data_path_port needs Docker SDK for Python 6.0 or newer on this host')
             kwargs['data_path_port'] = p['data_path_port']
         self.client.call('Initialising the swarm', self.client.api.init_swarm, **kwargs)
         self.client.info(refresh=True)
@@ -286,15 +276,13 @@ class ClusterManager(object):
                       rotate_manager_unlock_key=p['rotate_unlock_key'])
         autolock = new_spec.get('EncryptionConfig', {}).get('AutoLockManagers')
         if p['rotate_unlock_key'] and not autolock:
-            self.module.fail_json(msg='rotate_unlock_key needs autolock_managers=true')
+            self.fail('rotate_unlock_key needs autolock_managers=true')
         for option, value in rotate.items():
             if value:
                 changes.append(dict(setting=option, before=None, after=True))
-        self.changes.extend(changes)
-        if not changes:
-            return
-        self.result['changed'] = True
-        if self.check_mode:
+        for c in changes:
+            self.change(c['setting'], c['before'], c['after'])
+        if not changes or self.check_mode:
             return
         self.client.call('Updating the swarm', self.client.api.update_swarm, version=swarm['Version']['Index'],
                          swarm_spec=new_spec, **rotate)
@@ -306,13 +294,12 @@ class ClusterManager(object):
             nodes = self.client.nodes()
             managers = [n for n in nodes if (n.get('Spec') or {}).get('Role') == 'manager']
             if len(managers) > 1:
-                self.module.fail_json(msg='this engine is one of %d managers; use geostack.swarm.swarm_node with '
-                                          'state=absent to demote it and leave while keeping the quorum' % len(managers))
+                self.fail('this engine is one of %d managers; use geostack.swarm.swarm_node with state=absent to '
+                          'demote it and leave while keeping the quorum' % len(managers))
             problem = quorum_problem(nodes, state['node_id'], 'remove', force=self.params['force'])
             if problem:
-                self.module.fail_json(msg=problem)
-        self.changes.append(dict(setting='swarm', before=state['state'], after='inactive'))
-        self.result['changed'] = True
+                self.fail(problem)
+        self.change('swarm', state['state'], 'inactive')
         if not self.check_mode:
             self.client.call('Leaving the swarm', self.client.api.leave_swarm, force=True)
 

@@ -193,6 +193,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.docker_client impor
     new_module,
 )
 from ansible_collections.geostack.swarm.plugins.module_utils.host import address_problem, host_addresses
+from ansible_collections.geostack.swarm.plugins.module_utils.manager import ChangeTracker
 from ansible_collections.geostack.swarm.plugins.module_utils.swarm import (
     check_join_token,
     join_failure,
@@ -206,22 +207,10 @@ from ansible_collections.geostack.swarm.plugins.module_utils.swarm import (
 from ansible_collections.geostack.swarm.plugins.module_utils.waiter import Waiter, WaitTimeout
 
 
-class NodeManager(object):
+class NodeManager(ChangeTracker):
     def __init__(self, module, client):
-        self.module = module
-        self.client = client
-        self.params = module.params
-        self.check_mode = module.check_mode
-        self.changes = []
-        self.result = dict(changed=False, changes=self.changes)
+        super(NodeManager, self).__init__(module, client)
         self.waiter = Waiter.from_params(self.params)
-
-    def fail(self, msg):
-        self.module.fail_json(msg=msg, changes=self.changes, changed=self.result['changed'])
-
-    def change(self, setting, before, after):
-        self.changes.append(dict(setting=setting, before=before, after=after))
-        self.result['changed'] = True
 
     def wait(self, what, predicate, always=False):
         """Wait when O(wait) asks for it, or ``always`` when the next step depends on it."""
@@ -231,11 +220,6 @@ class NodeManager(object):
             self.waiter.wait(what, predicate)
         except WaitTimeout as exc:
             self.fail(str(exc))
-
-    def done(self):
-        self.result['diff'] = dict(before=dict((c['setting'], c['before']) for c in self.changes),
-                                   after=dict((c['setting'], c['after']) for c in self.changes))
-        self.module.exit_json(**self.result)
 
     def set_node_result(self, node_id):
         if self.check_mode and not node_id:

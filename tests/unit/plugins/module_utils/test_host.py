@@ -25,7 +25,6 @@ from ansible_collections.geostack.swarm.plugins.module_utils.host import (
     module_files,
     parse_kernel_config,
     port_free,
-    resolve_address,
     service_manager,
 )
 
@@ -207,24 +206,6 @@ def test_unknown_address_lists_known_addresses_and_interfaces():
 def test_no_address_list_means_no_check():
     assert address_problem('203.0.113.5', None, 'advertise_addr') is None
     assert address_problem('0.0.0.0', None, 'advertise_addr') is None
-
-
-@pytest.mark.parametrize('value, expected', [
-    ('eth0', '192.0.2.10'),
-    ('eth0:2377', '192.0.2.10'),
-    ('v6only', '2001:db8::20'),
-    ('192.0.2.10:2377', '192.0.2.10'),
-    ('[2001:db8::10]:2377', '2001:db8::10'),
-    ('203.0.113.5', '203.0.113.5'),
-    ('docker0', 'docker0'),
-    (None, None),
-])
-def test_resolve_address(value, expected):
-    assert resolve_address(value, ADDRESSES) == expected
-
-
-def test_resolve_address_without_address_list():
-    assert resolve_address('eth0:2377', None) == 'eth0'
 
 
 def test_host_addresses_parses_ip_json():
