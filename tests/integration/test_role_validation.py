@@ -1,0 +1,110 @@
+"""Bad input to the swarm role fails before any change, with a message naming the variable.
+
+Each case runs playbooks/site.yml's swarm play against hosts that all resolve to this machine
+(connection local): the role must stop in its validation or preflight, so the local engine is only read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+PLAY = """
+- name: Swarm only
+  hosts: "{{ geostack_swarm_hosts | default('swarm_managers:swarm_workers') }}"
+  any_errors_fatal: true
+  roles:
+    - role: geostack.swarm.swarm
+"""
+
+
+def swarm_state():
+    out = subprocess.run(['docker', 'info', '--format', '{{json .Swarm}}'], stdout=subprocess.PIPE,
+                         universal_newlines=True, check=True).stdout
+    swarm = json.loads(out)
+    return swarm.get('LocalNodeState'), swarm.get('NodeID'), swarm.get('Nodes')
+
+
+def inventory(managers, workers=(), extra_groups=None, host_vars=None):
+    lines = ['all:', '  vars:', '    ansible_connection: local',
+             '    ansible_python_interpreter: "{{ ansible_playbook_python }}"', '  children:']
+    groups = dict(swarm_managers=list(managers), swarm_workers=list(workers))
+    groups.update(extra_groups or {})
+    for group, hosts in groups.items():
+        lines.append('    %s:' % group)
+        lines.append('      hosts:' + ('' if hosts else ' {}'))
+        for host in hosts:
+            lines.append('        %s: %s' % (host, json.dumps((host_vars or {}).get(host, {}))))
+    return '\n'.join(lines) + '\n'
+
+
+CASES = {
+    'even managers': (dict(managers=['m1', 'm2']), {}, '2 managers in group swarm_managers'),
+    'unknown manager group': (dict(managers=['m1']), dict(swarm_managers_group='managers'),
+                              'swarm_managers_group=managers: no such inventory group'),
+    'unknown worker group': (dict(managers=['m1']), dict(swarm_workers_group='nodes'),
+                             'swarm_workers_group=nodes: no such inventory group'),
+    'host in both groups': (dict(managers=['m1'], workers=['m1']), {}, 'each host must be in exactly one of the groups'),
+    'overlapping subnets': (dict(managers=['m1']),
+                            dict(swarm_networks=[dict(name='a', subnet='10.99.0.0/16'), dict(name='b', subnet='10.99.4.0/24')]),
+                            'swarm_networks[1] (b): subnet 10.99.4.0/24 overlaps subnet 10.99.0.0/16 of network a'),
+    'duplicate network': (dict(managers=['m1']), dict(swarm_networks=[dict(name='a'), dict(name='a')]),
+                          'swarm_networks[1] (a): the name is also used by swarm_networks[0]'),
+    'advertise address not on the host': (dict(managers=['m1']), dict(swarm_advertise_addr='203.0.113.77'),
+                                          'swarm_advertise_addr=203.0.113.77 is not an address or interface'),
+    'election tick': (dict(managers=['m1']), dict(swarm_raft_election_tick=1, swarm_raft_heartbeat_tick=3),
+                      'swarm_raft_election_tick (1) must be greater than swarm_raft_heartbeat_tick (3)'),
+    'bad availability': (dict(managers=['m1']), dict(swarm_node_availability='sleeping'), 'swarm_node_availability'),
+}
+
+
+@pytest.fixture(scope='module')
+def env():
+    return dict(os.environ, ANSIBLE_CONFIG=str(REPO / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'),
+                ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
+
+
+def run_play(tmp_path, env, inventory_text, extra_vars):
+    (tmp_path / 'hosts.yml').write_text(inventory_text)
+    (tmp_path / 'play.yml').write_text(PLAY)
+    (tmp_path / 'vars.json').write_text(json.dumps(extra_vars))
+    return subprocess.run([str(BIN / 'ansible-playbook'), '-i', str(tmp_path / 'hosts.yml'), str(tmp_path / 'play.yml'),
+                           '-e', '@%s' % (tmp_path / 'vars.json')], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, env=env, cwd=str(REPO), check=False)
+
+
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_bad_input_fails_before_any_change(tmp_path, env, case):
+    groups, extra_vars, message = CASES[case]
+    before = swarm_state()
+    result = run_play(tmp_path, env, inventory(**groups), extra_vars)
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert message in ' '.join(result.stdout.split()), result.stdout[-5000:]
+    assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
+    assert swarm_state() == before
+
+
+def test_encrypted_network_where_the_kernel_has_no_esp(tmp_path, env):
+    facts = subprocess.run([str(BIN / 'ansible'), 'localhost', '-m', 'geostack.swarm.swarm_host_info', '-e',
+                            'ansible_python_interpreter=%s' % sys.executable, '-o'], stdout=subprocess.PIPE,
+                           universal_newlines=True, env=env, cwd=str(REPO), check=True).stdout
+    if '"esp": false' not in facts:
+        pytest.skip('this kernel has IPsec ESP: an encrypted network is allowed here')
+    before = swarm_state()
+    result = run_play(tmp_path, env, inventory(managers=['m1']),
+                      dict(swarm_networks=[dict(name='secret', encrypted=True)]))
+    assert result.returncode != 0
+    text = ' '.join(result.stdout.split())
+    assert 'swarm_networks item secret has encrypted=true, but this kernel cannot carry encrypted overlay traffic' in text
+    assert 'CONFIG_INET_ESP not set' in text
+    assert swarm_state() == before
