@@ -15,6 +15,8 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANSIBLE_FORCE_COLOR := 0
+# The venv's tools (ansible-playbook for molecule, ansible-lint's checks) come first.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 SOURCES := $(shell find galaxy.yml meta plugins roles playbooks -type f -not -path '*/__pycache__/*' 2>/dev/null)
 

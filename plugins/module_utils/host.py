@@ -202,4 +202,3 @@ def address_problem(value, addresses, option):
         return None
     return ('%s=%s is not an address or interface of this host (its addresses: %s; interfaces: %s)'
             % (option, value, ', '.join(known), ', '.join(sorted(addresses))))
-

@@ -259,7 +259,6 @@ def test_connect_failure_names_docker_host(fake_sdk):
         SwarmClient(Module(docker_host='tcp://192.0.2.1:2375'))
 
 
-
 def test_call_turns_http_layer_errors_into_failures():
     from requests.exceptions import ConnectionError as RequestsConnectionError
 
