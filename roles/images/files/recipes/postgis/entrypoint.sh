@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# postgis-entrypoint [postgres [OPTION...]] | COMMAND...
+# On an empty $PGDATA, initialise the cluster first:
+#   POSTGRES_PASSWORD_FILE  file holding the superuser's password (a Docker secret, /run/secrets/...); or
+#   POSTGRES_PASSWORD       the password itself (tests only: it shows in `docker inspect`)
+#   POSTGRES_USER           superuser name (default postgres)
+#   POSTGRES_DB             database created with the postgis extension (default: the superuser's name)
+#   /docker-entrypoint-initdb.d/*.sql and *.sh run once, in name order, against POSTGRES_DB.
+# Then run postgres, listening on every address; remote clients authenticate with scram-sha-256.
+set -euo pipefail
+
+if [ "${1:-postgres}" != postgres ] && [ "${1#-}" = "$1" ]; then
+  exec "$@"
+fi
+[ "${1:-}" = postgres ] && shift
+
+fail() { echo "postgis-entrypoint: $*" >&2; exit 1; }
+
+user=${POSTGRES_USER:-postgres}
+db=${POSTGRES_DB:-$user}
+
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  pwfile=${POSTGRES_PASSWORD_FILE:-}
+  if [ -z "$pwfile" ]; then
+    [ -n "${POSTGRES_PASSWORD:-}" ] || fail "$PGDATA is empty: set POSTGRES_PASSWORD_FILE (a Docker secret) or POSTGRES_PASSWORD to initialise it"
+    pwfile=$(mktemp)
+    trap 'rm -f "$pwfile"' EXIT
+    printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
+  fi
+  [ -r "$pwfile" ] || fail "POSTGRES_PASSWORD_FILE=$pwfile is not a readable file"
+  [ -s "$pwfile" ] || fail "POSTGRES_PASSWORD_FILE=$pwfile is empty"
+  echo "postgis-entrypoint: initialising $PGDATA (superuser $user, database $db)" >&2
+  initdb --username="$user" --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 \
+    --auth-local=trust --auth-host=scram-sha-256 -D "$PGDATA" >/dev/null
+  printf "\nlisten_addresses = '*'\n" >> "$PGDATA/postgresql.conf"
+  printf 'host all all all scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
+  # A private server (unix socket only) for the setup.
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w -t 60 start >/dev/null
+  psql=(psql -v ON_ERROR_STOP=1 -X -q --username="$user" --no-password)
+  if [ "$db" != postgres ]; then
+    "${psql[@]}" --dbname=postgres --set=db="$db" <<<'CREATE DATABASE :"db";'
+  fi
+  "${psql[@]}" --dbname="$db" -c 'CREATE EXTENSION IF NOT EXISTS postgis;'
+  for script in /docker-entrypoint-initdb.d/*; do
+    case "$script" in
+      *.sql) echo "postgis-entrypoint: running $script" >&2; "${psql[@]}" --dbname="$db" -f "$script" ;;
+      *.sh) echo "postgis-entrypoint: running $script" >&2; PGUSER="$user" PGDATABASE="$db" bash "$script" ;;
+      *) ;;
+    esac
+  done
+  pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  echo "postgis-entrypoint: initialised" >&2
+fi
+
+exec postgres "$@"
