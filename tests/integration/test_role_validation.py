@@ -20,11 +20,11 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 PLAY = """
-- name: Swarm only
+- name: One role
   hosts: "{{ geostack_swarm_hosts | default('swarm_managers:swarm_workers') }}"
   any_errors_fatal: true
   roles:
-    - role: geostack.swarm.swarm
+    - role: geostack.swarm.%s
 """
 
 
@@ -74,9 +74,9 @@ def env():
                 ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
 
 
-def run_play(tmp_path, env, inventory_text, extra_vars):
+def run_play(tmp_path, env, inventory_text, extra_vars, role='swarm'):
     (tmp_path / 'hosts.yml').write_text(inventory_text)
-    (tmp_path / 'play.yml').write_text(PLAY)
+    (tmp_path / 'play.yml').write_text(PLAY % role)
     (tmp_path / 'vars.json').write_text(json.dumps(extra_vars))
     return subprocess.run([str(BIN / 'ansible-playbook'), '-i', str(tmp_path / 'hosts.yml'), str(tmp_path / 'play.yml'),
                            '-e', '@%s' % (tmp_path / 'vars.json')], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -108,3 +108,31 @@ def test_encrypted_network_where_the_kernel_has_no_esp(tmp_path, env):
     assert 'swarm_networks item secret has encrypted=true, but this kernel cannot carry encrypted overlay traffic' in text
     assert 'CONFIG_INET_ESP not set' in text
     assert swarm_state() == before
+
+
+# The registry role after the swarm and images roles: their facts, as host variables of a manager.
+SWARM_FACTS = dict(swarm_intended_role='manager', swarm_host_advertise_addr='192.0.2.10',
+                   images_refs={'registry': 'geostack/registry:2.8-0123456789ab'})
+REGISTRY_CASES = {
+    'address with a port': (dict(registry_address='192.0.2.10:5000'), 'must be a host name or an IP address, without a port'),
+    'port out of range': (dict(registry_port=70000), 'registry_port must be between 1 and 65535'),
+    'supplied certificate missing': (dict(registry_tls='supplied', registry_tls_cert='/nonexistent/registry.crt'),
+                                     'registry_tls_cert=/nonexistent/registry.crt is not a file on the controller'),
+    'auth without password': (dict(registry_auth=True), 'registry_auth=true needs registry_username and registry_password'),
+    'host not a manager': (dict(registry_host='w1'), 'registry_host=w1 is not a swarm manager'),
+    'no registry image': (dict(registry_host='m2'), 'the images role provided no registry image on m2'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(REGISTRY_CASES))
+def test_registry_bad_input_fails_before_any_change(tmp_path, env, case):
+    extra_vars, message = REGISTRY_CASES[case]
+    extra_vars = dict(extra_vars, swarm_bootstrap_manager='m1', registry_pki_dir=str(tmp_path / 'pki'))
+    host_vars = dict(m1=SWARM_FACTS, m2=dict(SWARM_FACTS, images_refs={}),
+                     w1=dict(SWARM_FACTS, swarm_intended_role='worker'))
+    result = run_play(tmp_path, env, inventory(managers=['m1', 'm2'], workers=['w1'], host_vars=host_vars),
+                      extra_vars, role='registry')
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert message in ' '.join(result.stdout.split()), result.stdout[-5000:]
+    assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
+    assert not (tmp_path / 'pki').exists()
