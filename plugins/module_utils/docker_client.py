@@ -181,6 +181,37 @@ class SwarmClient(object):
     def tasks(self, filters=None):
         return self.call('Listing tasks', self.api.tasks, filters=filters or {}) or []
 
+    def inspect_service(self, service_id):
+        """The service, or None when it does not exist."""
+        try:
+            return self.api.inspect_service(service_id)
+        except NotFound:
+            return None
+        except (APIError, DockerException, RequestException) as exc:
+            self.fail('Inspecting service %s failed: %s' % (service_id, getattr(exc, 'explanation', None) or exc))
+
+    def service_logs(self, service_id, tail=10):
+        """The last lines of a service's logs (stdout and stderr, oldest first); [] when the engine gives none
+        (a logging driver that cannot be read, an unreachable node)."""
+        try:
+            chunks = self.api.service_logs(service_id, stdout=True, stderr=True, timestamps=True, tail=tail,
+                                           is_tty=False)
+            text = ''.join(c.decode('utf-8', 'replace') if isinstance(c, bytes) else str(c) for c in chunks)
+        except (APIError, DockerException, RequestException, ValueError, OSError):
+            return []
+        lines = []
+        for line in text.splitlines():
+            stamp, _sep, message = line.partition(' ')
+            head, _dot, fraction = stamp.rstrip('Z').partition('.')
+            lines.append((head + '.' + fraction.ljust(9, '0'), message))
+        return [message for _stamp, message in sorted(lines, key=lambda item: item[0])]
+
+    def secrets(self):
+        return self.call('Listing secrets', self.api.secrets) or []
+
+    def configs(self):
+        return self.call('Listing configs', self.api.configs) or []
+
     def networks(self):
         return self.call('Listing networks', self.api.networks) or []
 
