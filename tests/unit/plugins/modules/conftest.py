@@ -24,7 +24,8 @@ WORKER_TOKEN = 'SWMTKN-1-' + '0123456789abcdefghijklmnopqrstuvwxyz0123456789abcd
 MANAGER_TOKEN = 'SWMTKN-1-' + '0123456789abcdefghijklmnopqrstuvwxyz0123456789abcd' + '-' + 'm' * 25
 
 MUTATING = ('init_swarm', 'update_swarm', 'join_swarm', 'leave_swarm', 'update_node', 'remove_node',
-            'create_network', 'remove_network')
+            'create_network', 'remove_network', 'create_service', 'update_service', 'remove_service',
+            'create_secret', 'remove_secret', 'create_config', 'remove_config')
 
 
 class ExitJson(Exception):
@@ -141,6 +142,14 @@ class FakeAPI(object):
         self.join_role = 'worker'      # role join_swarm grants
         self.unlock_key = 'SWMKEY-1-unlock'
         self.before_nodes = None       # hook called on every nodes() (to let time pass in the swarm)
+        # geo_stack: secrets, configs, service logs, and an orchestrator that converges at once
+        self.secret_list = []
+        self.config_list = []
+        self.secret_data = {}          # name -> data given to create_secret (the engine never returns it)
+        self.logs = {}                 # service ID -> log lines for service_logs
+        self.auto_converge = True      # create/update_service make the tasks of the new spec at once
+        self.on_poll = None            # hook called on every inspect_service (to let time pass while waiting)
+        self._ids = 0
 
     # -- bookkeeping ----------------------------------------------------------------------------------------
     def _record(self, _call, *args, **kwargs):
@@ -361,7 +370,218 @@ class FakeAPI(object):
             tasks = [t for t in tasks if t.get('NodeID') == filters['node']]
         if 'desired-state' in filters:
             tasks = [t for t in tasks if t.get('DesiredState') == filters['desired-state']]
+        if 'service' in filters:
+            service = self._service(filters['service'])
+            if service is None:
+                raise NotFound('service %s not found' % filters['service'])
+            tasks = [t for t in tasks if t.get('ServiceID') == service['ID']]
+        if '_up-to-date' in filters:
+            tasks = [t for t in tasks if not t.get('_stale')]
         return copy.deepcopy(tasks)
+
+    # -- geo_stack: services, secrets, configs ----------------------------------------------------------------
+    def _new_id(self, prefix):
+        self._ids += 1
+        return '%s%04d' % (prefix, self._ids)
+
+    def _service(self, name_or_id):
+        for service in self.service_list:
+            if name_or_id in (service['ID'], service['Spec'].get('Name')):
+                return service
+        return None
+
+    def _check_refs(self, task_template):
+        container = task_template.get('ContainerSpec') or {}
+        for kind, objects in (('Secret', self.secret_list), ('Config', self.config_list)):
+            for ref in container.get(kind + 's') or []:
+                if not any(o['ID'] == ref.get(kind + 'ID') and o['Spec']['Name'] == ref.get(kind + 'Name')
+                           for o in objects):
+                    raise APIError('400 Client Error', explanation='%s not found: %s'
+                                   % (kind.lower(), ref.get(kind + 'Name')))
+
+    def add_task(self, service_id, state='running', desired='running', node_id='mgr1', err=None, message=None,
+                 iteration=None, stale=False, timestamp=None):
+        task = dict(ID=self._new_id('task'), ServiceID=service_id, NodeID=node_id, DesiredState=desired,
+                    Status=dict(State=state, Message=message or state,
+                                Timestamp=timestamp or '2024-01-01T00:00:%02d.%dZ' % (self._ids % 60, self._ids)))
+        if err:
+            task['Status']['Err'] = err
+        if iteration is not None:
+            task['JobIteration'] = dict(Index=iteration) if iteration else {}
+        if stale:
+            task['_stale'] = True
+        self.task_list.append(task)
+        return task
+
+    def converge(self, service, update_state='completed'):
+        """What the orchestrator does, at once: tasks of the current spec; the older ones shut down."""
+        sid = service['ID']
+        mode = service['Spec'].get('Mode') or {}
+        for task in self.task_list:
+            if task['ServiceID'] == sid and task['DesiredState'] == 'running':
+                task.update(_stale=True, DesiredState='shutdown')
+                task['Status']['State'] = 'shutdown'
+        nodes = [n['ID'] for n in self.node_list if n['Status']['State'] == 'ready'] or ['mgr1']
+        iteration = ((service.get('JobStatus') or {}).get('JobIteration') or {}).get('Index', 0)
+        if 'Replicated' in mode:
+            for _i in range(mode['Replicated'].get('Replicas', 1)):
+                self.add_task(sid)
+        elif 'Global' in mode:
+            for node_id in nodes:
+                self.add_task(sid, node_id=node_id)
+        elif 'ReplicatedJob' in mode:
+            for _i in range(mode['ReplicatedJob'].get('TotalCompletions', 1)):
+                self.add_task(sid, state='complete', desired='complete', iteration=iteration)
+        elif 'GlobalJob' in mode:
+            for node_id in nodes:
+                self.add_task(sid, state='complete', desired='complete', iteration=iteration, node_id=node_id)
+        if update_state and 'PreviousSpec' in service and not ('ReplicatedJob' in mode or 'GlobalJob' in mode):
+            service['UpdateStatus'] = dict(State=update_state, Message='update %s' % update_state)
+
+    def add_stack_service(self, spec, service_id=None, converge=True):
+        """A service as the engine would hold it after create_service(spec)."""
+        service = dict(ID=service_id or self._new_id('svc'), Version=dict(Index=1), Spec=copy.deepcopy(spec))
+        if any(k in spec.get('Mode', {}) for k in ('ReplicatedJob', 'GlobalJob')):
+            service['JobStatus'] = dict(JobIteration={}, LastExecution='2024-01-01T00:00:00Z')
+        self.service_list.append(service)
+        if converge:
+            self.converge(service)
+        return service
+
+    def create_service(self, task_template, name=None, labels=None, mode=None, update_config=None, networks=None,
+                       endpoint_config=None, endpoint_spec=None, rollback_config=None):
+        self._record('create_service', task_template=copy.deepcopy(task_template), name=name,
+                     labels=copy.deepcopy(labels), mode=copy.deepcopy(mode), update_config=update_config,
+                     rollback_config=rollback_config, endpoint_spec=copy.deepcopy(endpoint_spec), networks=networks)
+        if self._service(name) is not None:
+            raise APIError('409 Client Error', explanation='rpc error: code = AlreadyExists desc = name conflicts '
+                           'with an existing object: service %s already exists' % name)
+        _check_labels(labels)
+        self._check_refs(task_template)
+        spec = dict(Name=name, Labels=dict(labels or {}), TaskTemplate=copy.deepcopy(task_template),
+                    Mode=copy.deepcopy(mode) or dict(Replicated=dict(Replicas=1)))
+        for key, value in (('UpdateConfig', update_config), ('RollbackConfig', rollback_config),
+                           ('EndpointSpec', endpoint_spec)):
+            if value is not None:
+                spec[key] = copy.deepcopy(value)
+        service = self.add_stack_service(spec, converge=self.auto_converge)
+        return dict(ID=service['ID'], Warnings=None)
+
+    def update_service(self, service, version, task_template=None, name=None, labels=None, mode=None,
+                       update_config=None, networks=None, endpoint_config=None, endpoint_spec=None,
+                       fetch_current_spec=False, rollback_config=None):
+        self._record('update_service', service, version, task_template=copy.deepcopy(task_template), name=name,
+                     labels=copy.deepcopy(labels), mode=copy.deepcopy(mode), update_config=update_config,
+                     rollback_config=rollback_config, endpoint_spec=copy.deepcopy(endpoint_spec))
+        current = self._service(service)
+        if current is None:
+            raise NotFound('service %s not found' % service)
+        if version != current['Version']['Index']:
+            raise APIError('500 Server Error', explanation='update out of sequence')
+        if set((mode or {}).keys()) != set(current['Spec']['Mode'].keys()):
+            raise APIError('501 Server Error', explanation='service mode change is not allowed')
+        _check_labels(labels)
+        self._check_refs(task_template or {})
+        spec = dict(Name=name, Labels=dict(labels or {}), TaskTemplate=copy.deepcopy(task_template),
+                    Mode=copy.deepcopy(mode))
+        for key, value in (('UpdateConfig', update_config), ('RollbackConfig', rollback_config),
+                           ('EndpointSpec', endpoint_spec)):
+            if value is not None:
+                spec[key] = copy.deepcopy(value)
+        current['PreviousSpec'] = current['Spec']
+        current['Spec'] = spec
+        current['Version']['Index'] += 1
+        current.pop('UpdateStatus', None)
+        if 'JobStatus' in current:
+            current['JobStatus']['JobIteration'] = dict(Index=current['Version']['Index'])
+        if self.auto_converge:
+            self.converge(current)
+        return dict(Warnings=None)
+
+    def remove_service(self, service):
+        self._record('remove_service', service)
+        current = self._service(service)
+        if current is None:
+            raise NotFound('service %s not found' % service)
+        self.service_list.remove(current)
+        for task in self.task_list:
+            if task['ServiceID'] == current['ID']:
+                task['DesiredState'] = 'shutdown'
+                task['Status']['State'] = 'shutdown'
+        return True
+
+    def inspect_service(self, service, insert_defaults=None):
+        self._record('inspect_service', service)
+        if self.on_poll:
+            self.on_poll(self)
+        current = self._service(service)
+        if current is None:
+            raise NotFound('service %s not found' % service)
+        return copy.deepcopy(current)
+
+    def service_logs(self, service, details=False, follow=False, stdout=False, stderr=False, since=0,
+                     timestamps=False, tail='all', is_tty=None):
+        self._record('service_logs', service, tail=tail, timestamps=timestamps)
+        current = self._service(service)
+        if current is None:
+            raise NotFound('service %s not found' % service)
+        lines = self.logs.get(current['ID'], [])
+        if tail != 'all':
+            lines = lines[-int(tail):]
+        return iter([('2024-01-01T00:01:%02d.5Z %s\n' % (i, line) if timestamps else line + '\n').encode('utf-8')
+                     for i, line in enumerate(lines)])
+
+    def _objects(self, kind):
+        return self.secret_list if kind == 'secret' else self.config_list
+
+    def _create_object(self, kind, name, data, labels):
+        if any(o['Spec']['Name'] == name for o in self._objects(kind)):
+            raise APIError('409 Client Error', explanation='rpc error: code = AlreadyExists desc = %s %s already '
+                           'exists' % (kind, name))
+        _check_labels(labels)
+        obj = dict(ID=self._new_id(kind), Version=dict(Index=1), Spec=dict(Name=name, Labels=dict(labels or {})))
+        self._objects(kind).append(obj)
+        if kind == 'secret':
+            self.secret_data[name] = data
+        return dict(ID=obj['ID'])
+
+    def _remove_object(self, kind, object_id):
+        objects = self._objects(kind)
+        matches = [o for o in objects if o['ID'] == object_id]
+        if not matches:
+            raise NotFound('%s %s not found' % (kind, object_id))
+        for service in self.service_list:
+            container = service['Spec'].get('TaskTemplate', {}).get('ContainerSpec', {})
+            if any(r.get(kind.capitalize() + 'ID') == object_id for r in container.get(kind.capitalize() + 's') or []):
+                raise APIError('400 Client Error', explanation='rpc error: code = InvalidArgument desc = %s %s is in '
+                               'use by the following service: %s' % (kind, matches[0]['Spec']['Name'],
+                                                                     service['Spec']['Name']))
+        objects.remove(matches[0])
+        return True
+
+    def secrets(self, filters=None):
+        self._record('secrets', filters=filters)
+        return copy.deepcopy(self.secret_list)
+
+    def create_secret(self, name, data, labels=None, driver=None):
+        self._record('create_secret', name=name, labels=copy.deepcopy(labels))
+        return self._create_object('secret', name, data, labels)
+
+    def remove_secret(self, id):  # pylint: disable=redefined-builtin
+        self._record('remove_secret', id)
+        return self._remove_object('secret', id)
+
+    def configs(self, filters=None):
+        self._record('configs', filters=filters)
+        return copy.deepcopy(self.config_list)
+
+    def create_config(self, name, data, labels=None, templating=None):
+        self._record('create_config', name=name, data=data, labels=copy.deepcopy(labels))
+        return self._create_object('config', name, data, labels)
+
+    def remove_config(self, id):  # pylint: disable=redefined-builtin
+        self._record('remove_config', id)
+        return self._remove_object('config', id)
 
 
 def task(service_id, node_id, state='running', desired='running'):
