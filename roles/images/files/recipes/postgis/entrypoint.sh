@@ -6,6 +6,8 @@
 #   POSTGRES_USER           superuser name (default postgres)
 #   POSTGRES_DB             database created with the postgis extension (default: the superuser's name)
 #   /docker-entrypoint-initdb.d/*.sql and *.sh run once, in name order, against POSTGRES_DB.
+# On an initialised $PGDATA with POSTGRES_PASSWORD_FILE set, the superuser's password is set from that file again
+# (the secret is the one source of truth: a new secret version changes the password at the next start).
 # Then run postgres, listening on every address; remote clients authenticate with scram-sha-256.
 set -euo pipefail
 
@@ -50,6 +52,15 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   done
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   echo "postgis-entrypoint: initialised" >&2
+elif [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+  [ -s "$POSTGRES_PASSWORD_FILE" ] || fail "POSTGRES_PASSWORD_FILE=$POSTGRES_PASSWORD_FILE is not a readable, non-empty file"
+  # A private server (unix socket only) sets the password; the password goes to psql on its standard input.
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w -t 120 start >/dev/null
+  {
+    printf '\\set pw `cat %s`\n' "$POSTGRES_PASSWORD_FILE"
+    printf 'ALTER ROLE :"user" PASSWORD :\x27pw\x27;\n'
+  } | psql -v ON_ERROR_STOP=1 -X -q --username="$user" --no-password --dbname=postgres --set=user="$user" >/dev/null
+  pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 fi
 
 exec postgres "$@"
