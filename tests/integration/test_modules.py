@@ -5,7 +5,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 # Order matters only for speed: each target sets up the swarm state it needs.
-TARGETS = ['swarm_host_info', 'swarm_info', 'swarm_cluster', 'swarm_node', 'overlay_network']
+TARGETS = ['swarm_host_info', 'swarm_info', 'swarm_cluster', 'swarm_node', 'overlay_network', 'geo_stack']
 
 
 @pytest.mark.parametrize('target', TARGETS)
