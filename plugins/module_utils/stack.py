@@ -465,7 +465,8 @@ def parse_resources(value, path):
         if value[part].get('memory') is not None:
             memory = parse_memory(value[part]['memory'], part_path + '.memory')
             if 0 < memory < 4 * 1024 * 1024:
-                raise StackError('%s.memory: %r is less than the 4M Docker accepts' % (part_path, value[part]['memory']))
+                raise StackError('%s.memory: %r is less than the 4M Docker accepts'
+                                 % (part_path, value[part]['memory']))
             out[part]['memory_bytes'] = memory
         out[part] = dict((k, v) for k, v in out[part].items() if v)
     return out
@@ -805,8 +806,8 @@ def _resources_view(resources):
     view = {}
     for part, api_part in (('limits', 'Limits'), ('reservations', 'Reservations')):
         values = (resources or {}).get(api_part) or {}
-        view[part] = dict((k, int(v)) for k, v in (('nano_cpus', values.get('NanoCPUs')),
-                                                    ('memory_bytes', values.get('MemoryBytes'))) if v)
+        pairs = (('nano_cpus', values.get('NanoCPUs')), ('memory_bytes', values.get('MemoryBytes')))
+        view[part] = dict((k, int(v)) for k, v in pairs if v)
     return view
 
 
@@ -905,7 +906,7 @@ def differences(before, after):
     return out
 
 
-# -- waiting ------------------------------------------------------------------------------------------------------------
+# -- waiting -----------------------------------------------------------------------------------------------------------
 
 def _timestamp_key(task):
     """Sortable form of a task's RFC 3339 status timestamp (fractions of a second have varying lengths)."""

@@ -16,20 +16,21 @@ description:
   - Each service is compared with the engine's through one canonical view of its spec (defaults the engine adds are
     filled in, absent equals empty, durations in nanoseconds), so a rerun with the same input changes nothing, and a
     setting removed from the input (a healthcheck, an environment variable, a mount) is a difference.
-  - Missing services are created, changed ones updated in place (a change of O(services[].mode) between replicated,
+  - Missing services are created, changed ones updated in place (a change of C(services.<key>.mode) between replicated,
     global and job modes, which Docker cannot make in place, removes the service and creates it again), services of the
     stack that are not declared are removed (O(prune)), and then the stack's secrets and configs that no service uses
     any more are removed.
-  - Secrets and configs are named C(<name>_<key>_<first 12 hex digits of sha256(data)>): a change of data makes a new
-    object, so the services using it roll, and the old one is removed once unused. Objects are created only when
-    missing (the same name means the same content); their labels are set at creation.
+  - Secrets and configs are named C(<name>_<key>_<hash>), C(<hash>) being the first 12 hex digits of the SHA-256 of
+    their data. A change of data makes a new object, so the services using it roll, and the old one is removed once
+    unused. Objects are created only when missing (the same name means the same content); their labels are set at
+    creation.
   - "Waiting (O(wait)): until every created or updated service has converged: its update (when there is one) is
-    C(completed), and as many up-to-date tasks are C(running) as it should have: O(services[].replicas), or one per
+    C(completed), and as many up-to-date tasks are C(running) as it should have: C(services.<key>.replicas), or one per
     eligible node (at least one) for a global service. A task with a healthcheck is C(starting) until it is healthy, so
     running means healthy. A job has converged when the tasks of its current iteration are C(complete)."
   - The module fails fast, naming the service and with the tasks' own errors, when an update becomes C(paused),
     C(rollback_started), C(rollback_paused) or C(rollback_completed), or when a job task fails (more often than
-    O(services[].restart_policy.max_attempts)), adding the last lines of the job's logs when the engine gives them.
+    C(services.<key>.restart_policy.max_attempts)), adding the last lines of the job's logs when the engine gives them.
     A wait that times out fails with what it waited for, what it saw last, and the tasks' errors.
   - Every value is checked before any change; an error names the path of the bad value, such as
     C(services.mapserver.update_config.order). Unknown keys are refused. A service that uses an undeclared secret or
@@ -74,7 +75,7 @@ options:
     description:
       - Default endpoint mode of the services. V(vip) gives each service a virtual IP (needs IPVS in the nodes'
         kernels); V(dnsrr) resolves the service name to its tasks' addresses (DNS round robin), for kernels without
-        IPVS. A service's own O(services[].endpoint_mode) overrides it.
+        IPVS. A service's own C(services.<key>.endpoint_mode) overrides it.
       - Ports published in mode V(ingress) (the routing mesh) cannot be used with V(dnsrr); Docker refuses it, and so
         does the module, before any change.
     type: str
@@ -83,9 +84,9 @@ options:
   secrets:
     description:
       - Docker secrets of the stack, by key, each a dict with C(data) (string, required) and C(labels) (dict).
-      - The Docker name is C(<name>_<key>_<first 12 hex digits of sha256(data)>), labelled
-        C(com.docker.stack.namespace=<name>) and C(org.geostack.stack.key=<key>). Services refer to them by key in
-        O(services[].secrets).
+      - The Docker name is C(<name>_<key>_<hash>), C(<hash>) being the first 12 hex digits of the SHA-256 of the data,
+        labelled C(com.docker.stack.namespace=<name>) and C(org.geostack.stack.key=<key>). Services refer to them by
+        key in C(services.<key>.secrets).
       - Values are not logged (C(no_log)).
       - The name holds a 48-bit digest of the data; use secrets with enough entropy that it cannot be guessed from it.
     type: dict
@@ -93,7 +94,7 @@ options:
   configs:
     description:
       - Docker configs of the stack, by key, each a dict with C(data) (string, required) and C(labels) (dict); named
-        and labelled as O(secrets). Services refer to them by key in O(services[].configs).
+        and labelled as O(secrets). Services refer to them by key in C(services.<key>.configs).
     type: dict
     default: {}
   services:
@@ -179,7 +180,7 @@ EXAMPLES = r"""
           - source: pg_password
             uid: "999"
             gid: "999"
-            mode: 0o400
+            mode: "0400"
         networks:
           - name: geostack_back
             aliases: [db]
@@ -200,7 +201,7 @@ EXAMPLES = r"""
         env:
           MS_MAPFILE: /etc/mapserver/geostack.map
           PGHOST: db
-        secrets: [{source: pg_password, target: pg_password, uid: "33", gid: "33", mode: 0o400}]
+        secrets: [{source: pg_password, target: pg_password, uid: "33", gid: "33", mode: "0400"}]
         configs: [{source: mapfile, target: /etc/mapserver/geostack.map}]
         networks: [geostack_front, geostack_back]
         ports:
@@ -542,7 +543,8 @@ class StackManager(object):
             errors = []
             for key in sorted(pending):
                 service_id, name = pending[key]
-                errors += ['%s: %s' % (name, e) for e in task_errors(self.client.tasks(filters={'service': service_id}))]
+                tasks = self.client.tasks(filters={'service': service_id})
+                errors += ['%s: %s' % (name, error) for error in task_errors(tasks)]
             self.fail('%s%s' % (exc, '; task errors: ' + '; '.join(errors) if errors else ''))
 
     # ---- absent ---------------------------------------------------------------------------------------------------

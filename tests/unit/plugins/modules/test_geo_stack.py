@@ -160,7 +160,7 @@ def test_check_mode_reports_differences_of_an_update(stack_module, api):
     assert api.mutations() == ['create_secret', 'create_config', 'create_service', 'create_service']
 
 
-# -- update ---------------------------------------------------------------------------------------------------------------
+# -- update ------------------------------------------------------------------------------------------------------------
 
 def test_update_uses_the_current_version_and_waits(stack_module, api, clock):
     assert not stack_module(**stack()).failed
@@ -234,7 +234,7 @@ def test_a_service_of_the_same_name_without_the_label_is_taken_over(stack_module
     assert service(api, 'geo_web')['Spec']['Labels'] == {NS: 'geo'}
 
 
-# -- secrets and configs ------------------------------------------------------------------------------------------------
+# -- secrets and configs -----------------------------------------------------------------------------------------------
 
 def test_changed_secret_makes_a_new_one_and_removes_the_old(stack_module, api):
     assert not stack_module(**stack()).failed
@@ -299,7 +299,7 @@ def test_secret_used_outside_the_stack_is_kept(stack_module, api):
     assert secret['Spec']['Name'] in [s['Spec']['Name'] for s in api.secret_list]
 
 
-# -- prune ------------------------------------------------------------------------------------------------------------------
+# -- prune -------------------------------------------------------------------------------------------------------------
 
 def test_prune_removes_undeclared_services_of_the_stack(stack_module, api):
     assert not stack_module(**stack()).failed
@@ -334,7 +334,7 @@ def test_prune_in_check_mode(stack_module, api):
     assert api.mutations() == ['create_secret', 'create_config', 'create_service', 'create_service']
 
 
-# -- absent -------------------------------------------------------------------------------------------------------------------
+# -- absent ------------------------------------------------------------------------------------------------------------
 
 def test_absent_removes_services_then_configs_and_secrets(stack_module, api):
     assert not stack_module(**stack()).failed
@@ -377,7 +377,7 @@ def test_absent_waits_for_the_tasks_to_stop(stack_module, api, clock):
     assert clock.sleeps == [2, 2]
 
 
-# -- waiting -----------------------------------------------------------------------------------------------------------------
+# -- waiting -----------------------------------------------------------------------------------------------------------
 
 def test_rollback_fails_naming_the_service_with_task_errors(stack_module, api):
     assert not stack_module(**stack()).failed
@@ -495,7 +495,7 @@ def test_no_wait(stack_module, api):
     assert res.result['services']['web']['running'] == 0
 
 
-# -- refusals before any change -------------------------------------------------------------------------------------------
+# -- refusals before any change ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('services, message', [
     ({'web': {'image': 'x', 'replica': 2}}, "services.web: unknown key 'replica'"),
