@@ -26,7 +26,7 @@ def bare_host_image():
     return built.stdout.strip().splitlines()[-1]
 
 
-@pytest.mark.parametrize('scenario', ['cluster'])
+@pytest.mark.parametrize('scenario', ['cluster', 'stack'])
 def test_scenario(bare_host_image, scenario):
     env = dict(os.environ, GEOSTACK_BARE_HOST_IMAGE=bare_host_image, ANSIBLE_FORCE_COLOR='0', PY_COLORS='0',
                ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'), PATH='%s:%s' % (BIN, os.environ.get('PATH', '')))
