@@ -23,7 +23,8 @@ description:
   - Secrets and configs are named C(<name>_<key>_<hash>), C(<hash>) being the first 12 hex digits of the SHA-256 of
     their data. A change of data makes a new object, so the services using it roll, and the old one is removed once
     unused. Objects are created only when missing (the same name means the same content); their labels are set at
-    creation.
+    creation. With O(wait=false), the objects that the previous spec of an updated service uses are kept until a later
+    run, so that a rollback of that update still finds them.
   - "Waiting (O(wait)): until every created or updated service has converged: its update (when there is one) is
     C(completed), and as many up-to-date tasks are C(running) as it should have: C(services.<key>.replicas), or one per
     eligible node (at least one) for a global service. A task with a healthcheck is C(starting) until it is healthy, so
@@ -457,6 +458,9 @@ class StackManager(object):
         remaining = [s.get('Spec') for s in services
                      if s.get('ID') not in pruned_ids and (s.get('Spec') or {}).get('Name') not in desired_names]
         remaining += [service_spec(stack, svc, network_ids) for svc in stack['services'].values()]
+        if not self.params['wait']:
+            # an update not waited for may still roll back to the previous spec: keep what that spec uses
+            remaining += [current.get('Spec') for _key, _svc, current, action in plan if action == 'updated']
         unused_secrets = self.unused(secrets, remaining, 'Secret', set(s['name'] for s in stack['secrets'].values()))
         unused_configs = self.unused(configs, remaining, 'Config', set(c['name'] for c in stack['configs'].values()))
         self.result['removed_secrets'] = sorted(s['Spec']['Name'] for s in unused_secrets)

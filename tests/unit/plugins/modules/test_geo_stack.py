@@ -253,6 +253,18 @@ def test_changed_secret_makes_a_new_one_and_removes_the_old(stack_module, api):
     assert 'new password' not in json.dumps(res.result)
 
 
+def test_without_wait_the_previous_secret_is_kept_for_a_rollback(stack_module, api):
+    assert not stack_module(**stack()).failed
+    old_name = 'geo_pg_password_' + digest(PASSWORD)
+    res = stack_module(wait=False, **stack(secrets={'pg_password': {'data': 'new password'}}))
+    assert not res.failed, res.msg
+    assert res.result['removed_secrets'] == []
+    assert old_name in [s['Spec']['Name'] for s in api.secret_list]
+    later = stack_module(wait=False, **stack(secrets={'pg_password': {'data': 'new password'}}))
+    assert later.result['removed_secrets'] == [old_name]
+    assert len(api.secret_list) == 1
+
+
 def test_existing_secret_is_reused(stack_module, api):
     name = 'geo_pg_password_' + digest(PASSWORD)
     api.create_secret(name=name, data=PASSWORD, labels={NS: 'geo'})
