@@ -933,6 +933,35 @@ def _count(tasks, state):
     return len([t for t in tasks if (t.get('Status') or {}).get('State') == state])
 
 
+def job_state(service, tasks):
+    """The current iteration of a job: ``{state, complete, expected, failed}``.
+
+    ``state`` is ``complete`` (a replicated job: as many complete tasks as completions; a global job: every task
+    complete), ``failed`` (more failed tasks than the restart policy's ``MaxAttempts``, 0 failing at the first), or
+    ``running``.
+    """
+    spec = service.get('Spec') or {}
+    kind, replicas, _max = mode_of(spec.get('Mode'))
+    iteration = ((service.get('JobStatus') or {}).get('JobIteration') or {}).get('Index', 0)
+    tasks = [t for t in tasks if ((t.get('JobIteration') or {}).get('Index', 0)) == iteration]
+    complete = _count(tasks, 'complete')
+    failed = [t for t in tasks if (t.get('Status') or {}).get('State') in FAILED_TASK_STATES]
+    attempts = int(((spec.get('TaskTemplate') or {}).get('RestartPolicy') or {}).get('MaxAttempts') or 0)
+    if kind == 'replicated-job':
+        expected = replicas
+        done = complete >= replicas
+    else:
+        expected = len([t for t in tasks if t.get('DesiredState') != 'shutdown'])
+        done = expected > 0 and complete == expected
+    if done:
+        state = 'complete'
+    elif failed and len(failed) > attempts:
+        state = 'failed'
+    else:
+        state = 'running'
+    return dict(state=state, complete=complete, expected=expected, failed=failed)
+
+
 def service_progress(client, service_id, name, log_lines=10):
     """``(ready, seen)`` for one service; raises ``ServiceFailed`` when waiting cannot succeed.
 
@@ -953,22 +982,13 @@ def service_progress(client, service_id, name, log_lines=10):
             name, state, update.get('Message') or 'no message',
             '; task errors: ' + '; '.join(errors) if errors else ''))
     if kind in JOB_MODES:
-        iteration = ((service.get('JobStatus') or {}).get('JobIteration') or {}).get('Index', 0)
-        tasks = [t for t in client.tasks(filters={'service': service_id})
-                 if ((t.get('JobIteration') or {}).get('Index', 0)) == iteration]
-        complete = _count(tasks, 'complete')
-        failed = [t for t in tasks if (t.get('Status') or {}).get('State') in FAILED_TASK_STATES]
-        attempts = int(((spec.get('TaskTemplate') or {}).get('RestartPolicy') or {}).get('MaxAttempts') or 0)
-        if failed and len(failed) > attempts:
+        job = job_state(service, client.tasks(filters={'service': service_id}))
+        if job['state'] == 'failed':
             logs = client.service_logs(service_id, tail=log_lines)
             raise ServiceFailed('job %s failed: %s%s' % (
-                name, '; '.join(task_errors(failed)),
+                name, '; '.join(task_errors(job['failed'])),
                 '; last log lines:\n' + '\n'.join(logs[-log_lines:]) if logs else ''))
-        if kind == 'replicated-job':
-            return complete >= replicas, '%s: job %d/%d complete' % (name, complete, replicas)
-        active = [t for t in tasks if t.get('DesiredState') != 'shutdown']
-        return (bool(active) and complete == len(active),
-                '%s: job %d/%d complete' % (name, complete, len(active)))
+        return job['state'] == 'complete', '%s: job %d/%d complete' % (name, job['complete'], job['expected'])
     tasks = client.tasks(filters={'service': service_id, '_up-to-date': 'true', 'desired-state': 'running'})
     running = _count(tasks, 'running')
     expected = replicas if kind == 'replicated' else len(tasks)

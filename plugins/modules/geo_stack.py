@@ -29,6 +29,9 @@ description:
     C(completed), and as many up-to-date tasks are C(running) as it should have: C(services.<key>.replicas), or one per
     eligible node (at least one) for a global service. A task with a healthcheck is C(starting) until it is healthy, so
     running means healthy. A job has converged when the tasks of its current iteration are C(complete)."
+  - A job whose last run failed is run again, even when its spec is unchanged (action V(updated), with the
+    difference C(job)); a job that completed is not run again until its spec changes or C(services.<key>.force_update)
+    is bumped.
   - The module fails fast, naming the service and with the tasks' own errors, when an update becomes C(paused),
     C(rollback_started), C(rollback_paused) or C(rollback_completed), or when a job task fails (more often than
     C(services.<key>.restart_policy.max_attempts)), adding the last lines of the job's logs when the engine gives them.
@@ -333,6 +336,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.stack import (
     check_name,
     create_kwargs,
     differences,
+    job_state,
     parse_stack,
     resolve_networks,
     service_progress,
@@ -435,6 +439,12 @@ class StackManager(object):
                     action = 'recreated'
                 else:
                     action = 'updated' if diffs else 'unchanged'
+                if action == 'unchanged' and after['mode'] in JOB_MODES:
+                    job = job_state(current, self.client.tasks(filters={'service': current['ID']}))
+                    if job['state'] == 'failed':
+                        # run it again: an update, even with the same spec, starts a new iteration
+                        action = 'updated'
+                        diffs = [dict(field='job', before='failed', after='complete')]
                 if diffs:
                     self.before[key] = before
             if action != 'unchanged':

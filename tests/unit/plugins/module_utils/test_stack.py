@@ -538,6 +538,12 @@ def test_progress_job_retries_up_to_max_attempts():
         service_progress(client, 's1', 'geo_web')
 
 
+def test_job_that_completed_after_a_retry_is_complete():
+    client = Client(service(mode={'ReplicatedJob': {'TotalCompletions': 1}}, job_iteration=0),
+                    [task('failed', 'shutdown', err='exit 1', iteration=0), task('complete', 'complete', iteration=0)])
+    assert service_progress(client, 's1', 'geo_web') == (True, 'geo_web: job 1/1 complete')
+
+
 def test_progress_of_a_vanished_service():
     client = Client(None)
     with pytest.raises(ServiceFailed, match='service geo_web disappeared'):

@@ -483,6 +483,44 @@ def test_job_runs_to_completion(stack_module, api):
     assert again.result['changed'] is False
 
 
+JOB = {'load': {'image': 'tools:1', 'mode': 'replicated-job'}}
+
+
+def test_a_job_that_failed_runs_again(stack_module, api):
+    api.auto_converge = False
+
+    def fail_once(fake):
+        job = service(fake, 'geo_load')
+        if not fake.task_list:
+            fake.add_task(job['ID'], state='failed', desired='shutdown', err='task: non-zero exit (2)', iteration=0)
+    api.on_poll = fail_once
+    first = stack_module(name='geo', services=JOB)
+    assert first.failed and 'job geo_load failed' in first.msg
+    check = stack_module(check_mode=True, name='geo', services=JOB)
+    assert check.result['changed'] is True
+    assert check.result['services']['load']['differences'] == [dict(field='job', before='failed', after='complete')]
+    api.on_poll = None
+    api.auto_converge = True
+    again = stack_module(name='geo', services=JOB)
+    assert not again.failed, again.msg
+    assert again.result['services']['load']['action'] == 'updated'
+    [(args, kwargs)] = api.called('update_service')
+    assert kwargs['mode'] == {'ReplicatedJob': {'MaxConcurrent': 1, 'TotalCompletions': 1}}
+    assert service(api, 'geo_load')['JobStatus']['JobIteration'] == {'Index': 2}
+    done = stack_module(name='geo', services=JOB)
+    assert done.result['changed'] is False
+
+
+def test_a_running_job_is_left_alone(stack_module, api):
+    api.auto_converge = False
+    res = stack_module(name='geo', services=JOB, wait=False)
+    assert not res.failed, res.msg
+    api.add_task(service(api, 'geo_load')['ID'], iteration=0)
+    again = stack_module(name='geo', services=JOB)
+    assert again.result['changed'] is False
+    assert again.result['services']['load']['action'] == 'unchanged'
+
+
 def test_failing_job_fails_with_its_log(stack_module, api):
     api.auto_converge = False
 
