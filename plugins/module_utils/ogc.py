@@ -207,7 +207,7 @@ class Http(object):
                 body = b''
             detail = exception_text(body) or excerpt(body)
             raise OgcError('%s answered HTTP %s %s: %s' % (where, exc.code, exc.reason or '', detail),
-                           retry=exc.code >= 500 or exc.code in (408, 425, 429))
+                           retry=exc.code >= 500 or exc.code in (408, 425, 429) or _transient_report(body))
         except OgcError as exc:
             raise OgcError('%s: %s' % (where, exc.msg))
         except URLError as exc:
@@ -338,6 +338,15 @@ def exception_text(body):
             return squeeze('%s: %s' % (doc.get('code') or doc.get('title') or 'error',
                                        doc.get('description') or doc.get('detail')), 600)
     return None
+
+
+def _transient_report(body):
+    """Whether an error answer is an OGC exception report whose code does not blame the request (MapServer answers
+    HTTP 400 with code NoApplicableCode or Internal when its database is not reachable yet): worth retrying."""
+    if not body or body.lstrip()[:1] != b'<':
+        return False
+    report = exception_report(parse_xml(body))
+    return bool(report) and (report[0] or '').lower() not in PERMANENT_CODES
 
 
 def raise_if_exception(root, where):

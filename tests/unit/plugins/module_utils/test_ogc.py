@@ -490,3 +490,21 @@ def test_http_timeout(server):
     with pytest.raises(ogc.OgcError) as err:
         ogc.Http(timeout=1).get(server.url('/slow'), 'WMS GetCapabilities')
     assert err.value.retry and 'no answer within 1s (timeout)' in err.value.msg
+
+
+def test_http_400_with_an_internal_exception_report_is_retried(server):
+    # MapServer answers HTTP 400 with an exception report when its database is not reachable (yet): try again later.
+    internal = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                b'<ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows/2.0" version="2.0.1">\n'
+                b'  <ows:Exception exceptionCode="Internal" locator="mapserv">\n'
+                b'    <ows:ExceptionText>msWCSGetCoverageMetadata20(): Unable to access file. no connection to the '
+                b'server</ows:ExceptionText>\n  </ows:Exception>\n</ows:ExceptionReport>\n')
+    server.add(internal, path='/internal', status=400)
+    server.add(internal.replace(b'"Internal"', b'"NoSuchCoverage"'), path='/request', status=400)
+    http = ogc.Http(timeout=5)
+    with pytest.raises(ogc.OgcError) as err:
+        http.get(server.url('/internal'), 'WCS GetCapabilities')
+    assert err.value.retry and 'answered HTTP 400 Bad Request: ServiceException (Internal): ' in err.value.msg
+    with pytest.raises(ogc.OgcError) as err:
+        http.get(server.url('/request'), 'WCS DescribeCoverage')
+    assert not err.value.retry
