@@ -14,7 +14,7 @@ description:
     geostack.swarm.data) before anything is deployed, and completes them with what the loader needs.
   - A dataset has a C(name), exactly one source (C(sample), one of the sample datasets of the geostack tools image;
     C(file), an absolute path on the controller; or C(url)), a C(table) (C(schema.table) or C(table), schema
-    C(public)) and a C(srid) the data is reprojected to. Optional keys are C(format) (known from the file name:
+    C(public)) and a C(srid) the data is reprojected to. Optional keys are C(format) (known from the file name,
     C(.gpkg), C(.shp), C(.geojson), C(.json), C(.csv), C(.zip), C(.tif), C(.tiff)), C(layer) (the source's layer),
     C(source_srid), C(geometry_type), C(x) and C(y) or C(wkt) (CSV), C(checksum) (URL), C(tile_size) (rasters).
   - Files must exist on the controller, with the C(.shx) and C(.dbf) of a Shapefile beside it; SRIDs must be known to

@@ -262,8 +262,8 @@ def layers_plan(layers, datasets, var='geostack_layers', datasets_var='geostack_
         if layer_type not in LAYER_TYPES:
             problems.append('%s.type: %r must be one of %s' % (where, layer_type, ', '.join(LAYER_TYPES)))
         elif dataset is not None and (layer_type == 'raster') != (dataset.get('kind') == 'raster'):
-            problems.append('%s.type: %s, but the dataset %s is a %s' % (where, layer_type, dataset.get('name'),
-                                                                     dataset.get('kind')))
+            problems.append('%s.type: %s, but the dataset %s is a %s'
+                            % (where, layer_type, dataset.get('name'), dataset.get('kind')))
         srid = item.get('srid', dataset.get('srid') if dataset else None)
         if dataset is not None or external or srid is not None:
             problem = _srid_problem('%s.srid' % where, srid)

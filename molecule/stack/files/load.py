@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Request one URL again and again until a stop file appears: load.py URL CA_FILE REPORT STOP_FILE.
 
 Used by the verifier while MapServer rolls: every answer must be a PNG (HTTP 200, image/png). Writes REPORT as JSON:

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Read the stack's services with OWSLib, as a GIS client would: owslib_check.py PUBLIC_URL CA_FILE.
 
 Prints JSON: for MapServer and QGIS Server, the WMS layers, the size of a GetMap, and (MapServer) the WFS hits of

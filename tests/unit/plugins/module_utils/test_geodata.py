@@ -207,6 +207,6 @@ def test_filters_are_exposed():
     assert sorted(RoutesFilter().filters()) == ['route_problems']
     plan = DatasetsFilter().filters()['datasets_plan']([COUNTRIES])
     assert plan['problems'] == [] and plan['datasets'][0]['name'] == 'countries'
-    layers = LayersFilter().filters()['layers_plan']([dict(name='countries', table='countries', type='polygon')],
-                                                    plan['datasets'])
+    layers_plan_filter = LayersFilter().filters()['layers_plan']
+    layers = layers_plan_filter([dict(name='countries', table='countries', type='polygon')], plan['datasets'])
     assert layers['problems'] == [] and layers['layers'][0]['table'] == 'countries'

@@ -57,6 +57,8 @@ elif [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
   # A private server (unix socket only) sets the password; the password goes to psql on its standard input.
   pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w -t 120 start >/dev/null
   {
+    # psql runs the backquoted command itself (\set name `command`): the single quotes are meant.
+    # shellcheck disable=SC2016
     printf '\\set pw `cat %s`\n' "$POSTGRES_PASSWORD_FILE"
     printf 'ALTER ROLE :"user" PASSWORD :\x27pw\x27;\n'
   } | psql -v ON_ERROR_STOP=1 -X -q --username="$user" --no-password --dbname=postgres --set=user="$user" >/dev/null
