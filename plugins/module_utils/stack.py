@@ -32,6 +32,9 @@ JOB_MODES = ('replicated-job', 'global-job')
 ENDPOINT_MODES = ('vip', 'dnsrr')
 FAILED_UPDATE_STATES = ('paused', 'rollback_started', 'rollback_paused', 'rollback_completed')
 FAILED_TASK_STATES = ('failed', 'rejected')
+# A service whose up-to-date tasks failed this many times per expected task, with fewer running than expected, is
+# in a crash loop: waiting longer cannot help.
+CRASH_LOOP_FAILURES = 3
 
 # Docker's own naming rules (swarmkit controlapi): services are DNS labels, secrets and configs a little wider.
 SERVICE_NAME_RE = re.compile(r'^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*\Z')
@@ -994,6 +997,15 @@ def service_progress(client, service_id, name, log_lines=10):
     expected = replicas if kind == 'replicated' else len(tasks)
     update_done = state in (None, 'completed')
     ready = update_done and running == expected and (kind == 'replicated' or expected > 0)
+    if (not ready and running < expected) or (kind == 'global' and not running):
+        # A crash loop: Swarm restarts failing tasks forever (a new service has no update to pause or roll back).
+        history = client.tasks(filters={'service': service_id, '_up-to-date': 'true'})
+        failed = [t for t in history if (t.get('Status') or {}).get('State') in FAILED_TASK_STATES]
+        if len(failed) >= CRASH_LOOP_FAILURES * max(expected, 1):
+            logs = client.service_logs(service_id, tail=log_lines)
+            raise ServiceFailed('service %s: its tasks keep failing (%d failed, %d/%d running): %s%s' % (
+                name, len(failed), running, expected, '; '.join(task_errors(failed)),
+                '; last log lines:\n' + '\n'.join(logs[-log_lines:]) if logs else ''))
     seen = '%s: %d/%d running' % (name, running, expected)
     starting = _count(tasks, 'starting')
     if starting:

@@ -465,9 +465,30 @@ def test_progress_replicated():
     client = Client(service(), [task('running'), task('starting'), task('running', stale=True)])
     ready, seen = service_progress(client, 's1', 'geo_web')
     assert not ready and seen == 'geo_web: 1/2 running (1 starting: not yet healthy)'
-    assert client.filters[-1] == {'service': 's1', '_up-to-date': 'true', 'desired-state': 'running'}
+    assert {'service': 's1', '_up-to-date': 'true', 'desired-state': 'running'} in client.filters
     client.task_list[1]['Status']['State'] = 'running'
     assert service_progress(client, 's1', 'geo_web') == (True, 'geo_web: 2/2 running')
+
+
+def test_progress_fails_fast_on_a_crash_loop():
+    failing = [task('failed', desired='shutdown', err='task: non-zero exit (1)', tid='f%d' % i,
+                    stamp='2024-01-01T00:00:0%dZ' % i) for i in range(5)]
+    client = Client(service(), [task('starting')] + failing, logs=['nginx: [emerg] "gzip" directive is duplicate'])
+    ready, seen = service_progress(client, 's1', 'geo_web')
+    assert not ready and seen.startswith('geo_web: 0/2 running')
+    client.task_list.append(task('failed', desired='shutdown', err='task: non-zero exit (1)', tid='f5',
+                                 stamp='2024-01-01T00:00:06Z'))
+    with pytest.raises(ServiceFailed) as err:
+        service_progress(client, 's1', 'geo_web')
+    assert str(err.value).startswith('service geo_web: its tasks keep failing (6 failed, 0/2 running): '
+                                     'task f5 failed: task: non-zero exit (1)')
+    assert str(err.value).endswith('last log lines:\nnginx: [emerg] "gzip" directive is duplicate')
+
+
+def test_progress_stale_failures_do_not_count_as_a_crash_loop():
+    stale = [task('failed', desired='shutdown', err='old', tid='f%d' % i, stale=True) for i in range(9)]
+    client = Client(service(), [task('running'), task('starting')] + stale)
+    assert service_progress(client, 's1', 'geo_web')[0] is False
 
 
 def test_progress_waits_for_the_update_to_complete():
