@@ -36,7 +36,7 @@ description:
     C(rollback_started), C(rollback_paused) or C(rollback_completed), or when a job task fails (more often than
     C(services.<key>.restart_policy.max_attempts)), adding the last lines of the job's logs when the engine gives them.
     It fails fast too when a service's up-to-date tasks keep failing (three failed tasks per expected task while
-    fewer run than expected: a crash loop, which Swarm would go on restarting), with the tasks' errors and logs.
+    fewer run than expected, a crash loop that Swarm would go on restarting), with the tasks' errors and logs.
     A wait that times out fails with what it waited for, what it saw last, and the tasks' errors.
   - Every value is checked before any change; an error names the path of the bad value, such as
     C(services.mapserver.update_config.order). Unknown keys are refused. A service that uses an undeclared secret or
