@@ -52,9 +52,11 @@ $(COLLECTION_DIR)/MANIFEST.json: $(VENV)/.requirements $(SOURCES)
 install: $(COLLECTION_DIR)/MANIFEST.json
 
 # What the test suite needs on this machine: a Docker engine (installed by the collection's own docker_engine
-# role), debootstrap for the test hosts' images, busybox-static for the verifier's probe image.
+# role), debootstrap for the test hosts' images, busybox-static for the verifier's probe image, Chromium for the
+# landing page's check in a browser.
 host-deps: install
-	@command -v debootstrap >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq debootstrap >/dev/null; }
+	@command -v debootstrap >/dev/null && command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq debootstrap chromium >/dev/null; }
 	$(BIN)/ansible-playbook playbooks/engine.yml -i inventories/local
 
 # ---- the two commands -------------------------------------------------------------------------------------------
