@@ -26,8 +26,24 @@ def bare_host_image():
     return built.stdout.strip().splitlines()[-1]
 
 
+def volumes(*flags):
+    return set(subprocess.run(['docker', 'volume', 'ls', '-q'] + list(flags), stdout=subprocess.PIPE,
+                              universal_newlines=True, check=False).stdout.split())
+
+
+@pytest.fixture
+def own_volumes():
+    """Remove the anonymous volumes (the hosts' /var/lib/docker) that the scenario's destroyed hosts leave behind:
+    Molecule's docker driver keeps them, and each holds the images the host pulled."""
+    before = volumes()
+    yield
+    leftovers = [v for v in volumes('--filter', 'dangling=true') - before if len(v) == 64]
+    if leftovers:
+        subprocess.run(['docker', 'volume', 'rm'] + leftovers, stdout=subprocess.DEVNULL, check=False)
+
+
 @pytest.mark.parametrize('scenario', ['cluster', 'stack'])
-def test_scenario(bare_host_image, scenario):
+def test_scenario(bare_host_image, own_volumes, scenario):
     env = dict(os.environ, GEOSTACK_BARE_HOST_IMAGE=bare_host_image, ANSIBLE_FORCE_COLOR='0', PY_COLORS='0',
                ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'), PATH='%s:%s' % (BIN, os.environ.get('PATH', '')))
     log = REPO / 'tests' / 'output' / ('molecule-%s.log' % scenario)

@@ -43,7 +43,9 @@ case "$LOAD_KIND" in
   vector)
     args=(-f PostgreSQL "PG:dbname=${PGDATABASE:-}" "$LOAD_SOURCE")
     [ -n "${LOAD_LAYER:-}" ] && args+=("$LOAD_LAYER")
-    args+=(-nln "$LOAD_TABLE" -lco "SCHEMA=$staging" -lco GEOMETRY_NAME=geom -lco FID=fid -lco SPATIAL_INDEX=GIST
+    # The layer name is schema-qualified: with -lco SCHEMA alone, ogr2ogr would find the table of the same name that
+    # is being replaced (in the search path) and append to it.
+    args+=(-nln "$staging.$LOAD_TABLE" -lco GEOMETRY_NAME=geom -lco FID=fid -lco SPATIAL_INDEX=GIST
            -lco PRECISION=NO -t_srs "EPSG:$LOAD_SRID" --config PG_USE_COPY YES)
     [ -n "${LOAD_SOURCE_SRID:-}" ] && args+=(-s_srs "EPSG:$LOAD_SOURCE_SRID")
     if [ -n "${LOAD_CSV_WKT:-}" ]; then
