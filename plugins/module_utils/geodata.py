@@ -58,6 +58,14 @@ def _label(var, index, item):
     return '%s[%d]%s' % (var, index, ' (%s)' % name if isinstance(name, str) and name else '')
 
 
+def _unknown_keys(where, mapping, known):
+    """The problem with the keys of `mapping` that are not in `known`, or None."""
+    unknown = sorted(set(mapping) - set(known))
+    if unknown:
+        return '%s has unknown keys: %s (known: %s)' % (where, ', '.join(unknown), ', '.join(known))
+    return None
+
+
 def split_table(table, default_schema='public'):
     """'schema.table' or 'table' -> (schema, table); None when it is neither."""
     if not isinstance(table, str):
@@ -102,9 +110,7 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
             problems.append('%s must be a mapping with name, a source (sample, file or url), table and srid' % where)
             continue
         before = len(problems)
-        unknown = sorted(set(item) - set(DATASET_KEYS))
-        if unknown:
-            problems.append('%s has unknown keys: %s (known: %s)' % (where, ', '.join(unknown), ', '.join(DATASET_KEYS)))
+        problems.extend(p for p in [_unknown_keys(where, item, DATASET_KEYS)] if p)
         name = item.get('name')
         if not isinstance(name, str) or not NAME.match(name):
             problems.append('%s.name: %r must be lower-case letters, digits and _ (at most 40, starting with a letter)'
@@ -201,9 +207,7 @@ def _colour_problems(where, style):
     problems = []
     if not isinstance(style, dict):
         return ['%s.style must be a mapping (%s)' % (where, ', '.join(STYLE_KEYS))]
-    unknown = sorted(set(style) - set(STYLE_KEYS))
-    if unknown:
-        problems.append('%s.style has unknown keys: %s (known: %s)' % (where, ', '.join(unknown), ', '.join(STYLE_KEYS)))
+    problems.extend(p for p in [_unknown_keys(where + '.style', style, STYLE_KEYS)] if p)
     for key in ('fill', 'stroke'):
         if key in style and not (isinstance(style[key], str) and COLOUR.match(style[key])):
             problems.append('%s.style.%s: %r must be a colour #rrggbb' % (where, key, style[key]))
@@ -229,9 +233,7 @@ def layers_plan(layers, datasets, var='geostack_layers', datasets_var='geostack_
             problems.append('%s must be a mapping with name, table and type' % where)
             continue
         before = len(problems)
-        unknown = sorted(set(item) - set(LAYER_KEYS))
-        if unknown:
-            problems.append('%s has unknown keys: %s (known: %s)' % (where, ', '.join(unknown), ', '.join(LAYER_KEYS)))
+        problems.extend(p for p in [_unknown_keys(where, item, LAYER_KEYS)] if p)
         name = item.get('name')
         if not isinstance(name, str) or not LAYER_NAME.match(name):
             problems.append('%s.name: %r must start with a letter, then letters, digits, _ and -' % (where, name))

@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playbook_output import fact, messages
 
 pytestmark = pytest.mark.integration
 
@@ -62,25 +63,6 @@ def play(*extra):
     except ValueError:
         parsed = None
     return result.returncode, parsed, result.stdout + result.stderr
-
-
-def fact(parsed, name):
-    for one_play in parsed['plays']:
-        for task in one_play['tasks']:
-            for host in task['hosts'].values():
-                if name in host.get('ansible_facts', {}):
-                    return host['ansible_facts'][name]
-    raise AssertionError('no task set %s' % name)
-
-
-def messages(parsed):
-    out = []
-    for one_play in parsed['plays']:
-        for task in one_play['tasks']:
-            for host in task['hosts'].values():
-                out.append(str(host.get('msg', '')))
-                out.extend(str(r.get('msg', '')) for r in host.get('results', []))
-    return ' '.join(' '.join(out).split())
 
 
 def images():

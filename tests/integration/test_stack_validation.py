@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playbook_output import messages
 
 pytestmark = pytest.mark.integration
 
@@ -62,16 +63,6 @@ CASES = {
         dict(edge_http_port=8443, edge_https_port=8443),
         'edge_http_port and edge_https_port must differ'),
 }
-
-
-def messages(parsed):
-    out = []
-    for one_play in parsed['plays']:
-        for task in one_play['tasks']:
-            for host in task['hosts'].values():
-                out.append(str(host.get('msg', '')))
-                out.extend(str(r.get('msg', '')) for r in host.get('results', []))
-    return ' '.join(' '.join(out).split())
 
 
 @pytest.mark.parametrize('case', sorted(CASES))

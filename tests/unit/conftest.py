@@ -35,3 +35,8 @@ def _collections_root():
 _ROOT = _collections_root()
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
+
+# Test helpers shared by the unit tests (tests/unit/fixtures/ogc/ogc_helpers.py: a local OGC server, PNG writer, TLS).
+_OGC_FIXTURES = os.path.join(REPO_ROOT, 'tests', 'unit', 'fixtures', 'ogc')
+if _OGC_FIXTURES not in sys.path:
+    sys.path.insert(0, _OGC_FIXTURES)

@@ -7,34 +7,18 @@ counting, the pure-Python PNG decoder, TIFF headers, URLs, options, and HTTP err
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import struct
-import sys
 import time
 import zlib
 
+import ogc_helpers  # tests/unit/fixtures/ogc, on sys.path by tests/unit/conftest.py
 import pytest
 
 from ansible_collections.geostack.swarm.plugins.module_utils import ogc
 
 pytestmark = pytest.mark.unit
 
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'fixtures',
-                        'ogc')
-
-
-def _helpers():
-    name = 'geostack_ogc_test_helpers'
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, os.path.join(FIXTURES, 'ogc_helpers.py'))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
+h = ogc_helpers
 
 
 def root(name):

@@ -8,10 +8,8 @@ pygeoapi documents; the waiter runs on virtual time."""
 from __future__ import annotations
 
 import functools
-import importlib.util
-import os
-import sys
 
+import ogc_helpers  # tests/unit/fixtures/ogc, on sys.path by tests/unit/conftest.py
 import pytest
 
 from ansible_collections.geostack.swarm.plugins.module_utils.waiter import Waiter
@@ -19,21 +17,7 @@ from ansible_collections.geostack.swarm.plugins.modules import ogc_probe
 
 pytestmark = pytest.mark.unit
 
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'fixtures',
-                        'ogc')
-
-
-def _helpers():
-    name = 'geostack_ogc_test_helpers'
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, os.path.join(FIXTURES, 'ogc_helpers.py'))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
+h = ogc_helpers
 fixture = h.fixture
 
 
