@@ -820,10 +820,11 @@ class _Pixels(object):
         return self.palette[index]
 
 
-def png_summary(data, color_cap=COLOR_CAP):
-    """Decode a PNG: ``{width, height, bit_depth, color_type, interlaced, colors, transparent}``. ``colors``
-    counts distinct pixel values up to ``color_cap`` (decoding stops there); ``transparent``: every pixel is fully
-    transparent. Raises ValueError for anything that is not a valid PNG."""
+def _png_decode(data):
+    """``(header, rows)`` of a PNG: the header as ``{width, height, bit_depth, color_type, interlaced}``, and a
+    generator of its decoded rows, each a list of pixel keys (``_Pixels.keys``: fully transparent pixels are all
+    ``TRANSPARENT``). Raises ValueError for anything that is not a valid PNG (the rows are checked as they are
+    decoded)."""
     if not data.startswith(PNG_MAGIC):
         raise ValueError('not a PNG (starts with %s)' % data[:8].hex())
     header, palette, trns, idat = None, b'', None, []
@@ -861,25 +862,35 @@ def png_summary(data, color_cap=COLOR_CAP):
     if len(raw) < expected:
         raise ValueError('truncated PNG image data (%d of %d bytes)' % (len(raw), expected))
     pixels = _Pixels(color_type, depth, palette, trns)
+
+    def rows():
+        pos = 0
+        for pass_width, pass_height in passes:
+            if not pass_width or not pass_height:
+                continue
+            stride = (pass_width * bits + 7) // 8
+            masks = (int.from_bytes(b'\x7f' * stride, 'big'), int.from_bytes(b'\x80' * stride, 'big'))
+            prev = bytes(stride)
+            for _row in range(pass_height):
+                kind = raw[pos]
+                prev = _unfilter(kind, raw[pos + 1:pos + 1 + stride], prev, bpp, masks)
+                pos += 1 + stride
+                yield pixels.keys(prev, pass_width)
+    return (dict(width=width, height=height, bit_depth=depth, color_type=color_type, interlaced=bool(interlace)),
+            rows())
+
+
+def png_summary(data, color_cap=COLOR_CAP):
+    """Decode a PNG: ``{width, height, bit_depth, color_type, interlaced, colors, transparent}``. ``colors``
+    counts distinct pixel values up to ``color_cap`` (decoding stops there); ``transparent``: every pixel is fully
+    transparent. Raises ValueError for anything that is not a valid PNG."""
+    header, rows = _png_decode(data)
     colors = set()
-    pos = 0
-    for pass_width, pass_height in passes:
-        if not pass_width or not pass_height:
-            continue
-        stride = (pass_width * bits + 7) // 8
-        masks = (int.from_bytes(b'\x7f' * stride, 'big'), int.from_bytes(b'\x80' * stride, 'big'))
-        prev = bytes(stride)
-        for _row in range(pass_height):
-            kind = raw[pos]
-            prev = _unfilter(kind, raw[pos + 1:pos + 1 + stride], prev, bpp, masks)
-            pos += 1 + stride
-            colors.update(pixels.keys(prev, pass_width))
-            if len(colors) > color_cap:
-                break
+    for row in rows:
+        colors.update(row)
         if len(colors) > color_cap:
             break
-    return dict(width=width, height=height, bit_depth=depth, color_type=color_type, interlaced=bool(interlace),
-                colors=min(len(colors), color_cap), colors_capped=len(colors) > color_cap,
+    return dict(header, colors=min(len(colors), color_cap), colors_capped=len(colors) > color_cap,
                 transparent=colors == set([TRANSPARENT]))
 
 
