@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.geostack.swarm.plugins.module_utils.changes import change_record
+
 MTU_OPTION = 'com.docker.network.driver.mtu'
 ENCRYPTED_OPTION = 'encrypted'
 # driver options Docker adds by itself, never compared
@@ -85,13 +87,13 @@ def current_view(network):
 
 
 def differences(network, params, addressing):
-    """``[{property, before, after}]`` for every property that differs from what is asked."""
+    """Change records ``[{setting, before, after}]`` for every property that differs from what is asked."""
     current = current_view(network)
     diffs = []
 
     def differs(prop, before, after):
         if before != after:
-            diffs.append(dict(property=prop, before=before, after=after))
+            diffs.append(change_record(prop, before, after))
 
     differs('driver', current['driver'], params.get('driver') or 'overlay')
     differs('attachable', current['attachable'], bool(params.get('attachable')))

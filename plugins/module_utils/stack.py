@@ -24,6 +24,8 @@ import re
 import shlex
 from decimal import Decimal, InvalidOperation
 
+from ansible_collections.geostack.swarm.plugins.module_utils.changes import change_record
+
 NAMESPACE_LABEL = 'com.docker.stack.namespace'
 KEY_LABEL = 'org.geostack.stack.key'
 
@@ -891,11 +893,11 @@ def _flatten(prefix, before, after, out):
         for key in sorted(set(before) | set(after), key=str):
             _flatten('%s.%s' % (prefix, key) if prefix else str(key), before.get(key), after.get(key), out)
     elif before != after:
-        out.append(dict(field=prefix, before=before, after=after))
+        out.append(change_record(prefix, before, after))
 
 
 def differences(before, after):
-    """``[{field, before, after}]`` between two views; nested settings by dotted path (``update_config.order``).
+    """Change records ``[{setting, before, after}]`` between two views; nested settings by dotted path (``update_config.order``).
 
     An image pinned by digest on the engine equals the same image asked for without a digest.
     """

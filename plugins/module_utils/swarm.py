@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import re
 
+from ansible_collections.geostack.swarm.plugins.module_utils.changes import change_record
 from ansible_collections.geostack.swarm.plugins.module_utils.host import addr_host
 
 JOIN_TOKEN_RE = re.compile(r'^SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}\Z')
@@ -112,7 +113,7 @@ def spec_changes(current_spec, desired):
         elif before is None and value == 0:
             normalized = 0
         if normalized != value:
-            changes.append(dict(setting='.'.join(path), before=before, after=value))
+            changes.append(change_record('.'.join(path), before, value))
             _set(new_spec, path, value)
     return new_spec, changes
 
@@ -197,10 +198,10 @@ def node_spec_changes(node, role=None, labels=None, labels_state='merge', labels
     spec = copy.deepcopy(node.get('Spec') or {})
     changes = []
     if role is not None and spec.get('Role') != role:
-        changes.append(dict(setting='role', before=spec.get('Role'), after=role))
+        changes.append(change_record('role', spec.get('Role'), role))
         spec['Role'] = role
     if availability is not None and spec.get('Availability') != availability:
-        changes.append(dict(setting='availability', before=spec.get('Availability'), after=availability))
+        changes.append(change_record('availability', spec.get('Availability'), availability))
         spec['Availability'] = availability
     current = dict(spec.get('Labels') or {})
     wanted = dict(current)
@@ -215,7 +216,7 @@ def node_spec_changes(node, role=None, labels=None, labels_state='merge', labels
             continue
         wanted.pop(key, None)
     if wanted != current:
-        changes.append(dict(setting='labels', before=current, after=wanted))
+        changes.append(change_record('labels', current, wanted))
         spec['Labels'] = wanted
     return spec, changes
 

@@ -265,7 +265,7 @@ services:
       description: V(created), V(updated), V(recreated) (mode change), V(unchanged) or V(removed).
       type: str
     differences:
-      description: What differs or differed from the input, as C({field, before, after}) over the canonical view;
+      description: What differs or differed from the input, as C({setting, before, after}) over the canonical view;
         nested settings by dotted path, such as C(update_config.order).
       type: list
       elements: dict
@@ -287,7 +287,7 @@ services:
       id: 7x1d2k7m0q4e9b3v5w8n6p1r2
       action: updated
       differences:
-        - {field: env, before: [MS_MAPFILE=/etc/old.map], after: [MS_MAPFILE=/etc/mapserver/geostack.map]}
+        - {setting: env, before: [MS_MAPFILE=/etc/old.map], after: [MS_MAPFILE=/etc/mapserver/geostack.map]}
       image: geostack/mapserver:8.0-7689bb417db0
       mode: replicated
       replicas: 2
@@ -325,6 +325,7 @@ diff:
       type: dict
 """
 
+from ansible_collections.geostack.swarm.plugins.module_utils.changes import ChangeTracker, change_record
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import (
     WAIT_ARGS,
     SwarmClient,
@@ -360,24 +361,11 @@ def _referenced(spec, kind):
     return set(ref.get('%sName' % kind) for ref in container.get('%ss' % kind) or [])
 
 
-class StackManager(object):
+class StackManager(ChangeTracker):
     def __init__(self, module, client):
-        self.module = module
-        self.client = client
-        self.params = module.params
-        self.check_mode = module.check_mode
+        super(StackManager, self).__init__(module, client, changes=None, services={}, secrets={}, configs={},
+                                           removed_secrets=[], removed_configs=[])
         self.waiter = Waiter.from_params(self.params)
-        self.result = dict(changed=False, services={}, secrets={}, configs={}, removed_secrets=[],
-                           removed_configs=[])
-        self.before = {}
-        self.after = {}
-
-    def fail(self, msg):
-        self.module.fail_json(msg=msg, **self.result)
-
-    def done(self):
-        self.result['diff'] = dict(before=self.before, after=self.after)
-        self.module.exit_json(**self.result)
 
     def run(self):
         try:
@@ -446,7 +434,7 @@ class StackManager(object):
                     if job['state'] == 'failed':
                         # run it again: an update, even with the same spec, starts a new iteration
                         action = 'updated'
-                        diffs = [dict(field='job', before='failed', after='complete')]
+                        diffs = [change_record('job', 'failed', 'complete')]
                 if diffs:
                     self.before[key] = before
             if action != 'unchanged':

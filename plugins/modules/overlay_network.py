@@ -115,7 +115,7 @@ network:
   returned: when O(state=present), except in check mode before creation
   type: dict
 differences:
-  description: Properties that differ from the options, as C({property, before, after}).
+  description: Properties that differ from the options, as C({setting, before, after}).
   returned: always
   type: list
   elements: dict
@@ -131,6 +131,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.docker_client impor
     is_local_engine,
     new_module,
 )
+from ansible_collections.geostack.swarm.plugins.module_utils.changes import ChangeTracker
 from ansible_collections.geostack.swarm.plugins.module_utils.host import kernel_facts
 from ansible_collections.geostack.swarm.plugins.module_utils.network import (
     NetworkSpecError,
@@ -143,15 +144,9 @@ from ansible_collections.geostack.swarm.plugins.module_utils.network import (
 )
 
 
-class NetworkManager(object):
+class NetworkManager(ChangeTracker):
     def __init__(self, module, client):
-        self.module = module
-        self.client = client
-        self.params = module.params
-        self.result = dict(changed=False, differences=[])
-
-    def fail(self, msg):
-        self.module.fail_json(msg=msg, **self.result)
+        super(NetworkManager, self).__init__(module, client, changes='differences')
 
     def find(self):
         name = self.params['name']
@@ -181,11 +176,11 @@ class NetworkManager(object):
             return self.create(before=None)
         self.result['attached_services'] = attached_services(self.client.services(), network)
         diffs = differences(network, p, self.addressing)
-        self.result['differences'] = diffs
+        self.changes.extend(diffs)
         if not diffs:
             self.result['network'] = network
             return self.done(current_view(network), current_view(network))
-        changed = ', '.join('%s: %r -> %r' % (d['property'], d['before'], d['after']) for d in diffs)
+        changed = ', '.join('%s: %r -> %r' % (d['setting'], d['before'], d['after']) for d in diffs)
         services, containers = self.in_use(network)
         if p['recreate'] == 'never':
             self.fail('network %s exists with other properties (%s); Docker cannot change a network in place. '
@@ -227,11 +222,11 @@ class NetworkManager(object):
             network = self.client.inspect_network(created['Id'])
             self.result['network'] = network
             after = current_view(network)
-        self.done(before, after)
+        self.done(before or {}, after)
 
     def absent(self, network):
         if network is None:
-            return self.done(None, None)
+            return self.done()
         services, containers = self.in_use(network)
         if services or containers:
             self.fail('network %s is in use by services: %s; containers: %s. Remove them from the network first'
@@ -239,11 +234,7 @@ class NetworkManager(object):
         self.result['changed'] = True
         if not self.module.check_mode:
             self.client.call('Removing network %s' % self.params['name'], self.client.api.remove_network, network['Id'])
-        self.done(current_view(network), None)
-
-    def done(self, before, after):
-        self.result['diff'] = dict(before=before or {}, after=after or {})
-        self.module.exit_json(**self.result)
+        self.done(current_view(network), {})
 
 
 def main():

@@ -199,7 +199,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.docker_client impor
     new_module,
 )
 from ansible_collections.geostack.swarm.plugins.module_utils.host import address_problem, host_addresses
-from ansible_collections.geostack.swarm.plugins.module_utils.manager import ChangeTracker
+from ansible_collections.geostack.swarm.plugins.module_utils.changes import ChangeTracker, change_record
 from ansible_collections.geostack.swarm.plugins.module_utils.swarm import (
     SpecError,
     desired_settings,
@@ -279,7 +279,7 @@ class ClusterManager(ChangeTracker):
             self.fail('rotate_unlock_key needs autolock_managers=true')
         for option, value in rotate.items():
             if value:
-                changes.append(dict(setting=option, before=None, after=True))
+                changes.append(change_record(option, None, True))
         for c in changes:
             self.change(c['setting'], c['before'], c['after'])
         if not changes or self.check_mode:

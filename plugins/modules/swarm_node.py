@@ -193,7 +193,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.docker_client impor
     new_module,
 )
 from ansible_collections.geostack.swarm.plugins.module_utils.host import address_problem, host_addresses
-from ansible_collections.geostack.swarm.plugins.module_utils.manager import ChangeTracker
+from ansible_collections.geostack.swarm.plugins.module_utils.changes import ChangeTracker
 from ansible_collections.geostack.swarm.plugins.module_utils.swarm import (
     check_join_token,
     join_failure,

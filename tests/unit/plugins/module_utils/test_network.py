@@ -94,7 +94,7 @@ def test_idempotent_when_inspect_matches():
 
 def test_docker_own_vxlanid_option_is_ignored():
     assert 'com.docker.network.driver.overlay.vxlanid_list' not in current_view(INSPECTED)['options']
-    assert diff(driver_options={'com.docker.network.driver.overlay.foo': None})[0]['property'] == \
+    assert diff(driver_options={'com.docker.network.driver.overlay.foo': None})[0]['setting'] == \
         'driver_options.com.docker.network.driver.overlay.foo'
 
 
@@ -104,18 +104,18 @@ def test_unset_options_are_not_compared():
 
 
 @pytest.mark.parametrize('changes, expected', [
-    (dict(attachable=False), dict(property='attachable', before=True, after=False)),
-    (dict(internal=True), dict(property='internal', before=False, after=True)),
+    (dict(attachable=False), dict(setting='attachable', before=True, after=False)),
+    (dict(internal=True), dict(setting='internal', before=False, after=True)),
     (dict(subnet='10.20.0.0/16', gateway=None, ip_range=None),
-     dict(property='subnet', before='10.20.1.0/24', after='10.20.0.0/16')),
-    (dict(gateway='10.20.1.254'), dict(property='gateway', before='10.20.1.1', after='10.20.1.254')),
-    (dict(ip_range='10.20.1.0/25'), dict(property='ip_range', before='10.20.1.128/25', after='10.20.1.0/25')),
-    (dict(labels={'tier': 'back'}), dict(property='labels', before={'tier': 'front'}, after={'tier': 'back'})),
-    (dict(labels={}), dict(property='labels', before={'tier': 'front'}, after={})),
-    (dict(encrypted=False), dict(property='encrypted', before=True, after=False)),
-    (dict(mtu=1450), dict(property='mtu', before='1400', after='1450')),
+     dict(setting='subnet', before='10.20.1.0/24', after='10.20.0.0/16')),
+    (dict(gateway='10.20.1.254'), dict(setting='gateway', before='10.20.1.1', after='10.20.1.254')),
+    (dict(ip_range='10.20.1.0/25'), dict(setting='ip_range', before='10.20.1.128/25', after='10.20.1.0/25')),
+    (dict(labels={'tier': 'back'}), dict(setting='labels', before={'tier': 'front'}, after={'tier': 'back'})),
+    (dict(labels={}), dict(setting='labels', before={'tier': 'front'}, after={})),
+    (dict(encrypted=False), dict(setting='encrypted', before=True, after=False)),
+    (dict(mtu=1450), dict(setting='mtu', before='1400', after='1450')),
     (dict(driver_options={'com.docker.network.driver.overlay.foo': 'bar'}),
-     dict(property='driver_options.com.docker.network.driver.overlay.foo', before=None, after='bar')),
+     dict(setting='driver_options.com.docker.network.driver.overlay.foo', before=None, after='bar')),
 ])
 def test_each_property_change_is_detected(changes, expected):
     assert diff(**changes) == [expected]
@@ -124,7 +124,7 @@ def test_each_property_change_is_detected(changes, expected):
 def test_driver_change_is_detected():
     p = params(**MATCHING)
     p['driver'] = 'macvlan'
-    assert differences(INSPECTED, p, validate(p)) == [dict(property='driver', before='overlay', after='macvlan')]
+    assert differences(INSPECTED, p, validate(p)) == [dict(setting='driver', before='overlay', after='macvlan')]
 
 
 def test_labels_none_are_not_compared_and_values_are_strings():
@@ -141,7 +141,7 @@ def test_network_without_ipam_or_options():
     assert view == dict(driver='overlay', attachable=False, internal=False, subnet=None, gateway=None, ip_range=None,
                         labels={}, options={}, encrypted=False)
     p = params(subnet='10.1.0.0/24')
-    assert differences(bare, p, validate(p)) == [dict(property='subnet', before=None, after='10.1.0.0/24')]
+    assert differences(bare, p, validate(p)) == [dict(setting='subnet', before=None, after='10.1.0.0/24')]
 
 
 # -- overlaps -------------------------------------------------------------------------------------------------

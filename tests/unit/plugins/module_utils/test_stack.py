@@ -381,11 +381,11 @@ def test_removed_fields_are_differences():
     _stack, before = spec_of(dict(image='x', env={'A': '1', 'B': '2'}, healthcheck={'test': 'true'},
                                   mounts=[{'source': 'v', 'target': '/v'}], labels={'l': 'x'}))
     _stack, after = spec_of(dict(image='x', env={'A': '1'}))
-    diffs = dict((d['field'], d) for d in differences(service_view(engine_copy(before)), service_view(after)))
-    assert diffs['env'] == dict(field='env', before=['A=1', 'B=2'], after=['A=1'])
+    diffs = dict((d['setting'], d) for d in differences(service_view(engine_copy(before)), service_view(after)))
+    assert diffs['env'] == dict(setting='env', before=['A=1', 'B=2'], after=['A=1'])
     assert diffs['healthcheck']['after'] is None and diffs['healthcheck']['before']['test'] == ['CMD-SHELL', 'true']
     assert diffs['mounts']['after'] == []
-    assert diffs['labels.l'] == dict(field='labels.l', before='x', after=None)
+    assert diffs['labels.l'] == dict(setting='labels.l', before='x', after=None)
     assert set(diffs) == set(['env', 'healthcheck', 'mounts', 'labels.l'])
 
 
@@ -393,8 +393,8 @@ def test_nested_differences_by_dotted_path():
     _stack, before = spec_of(dict(image='x', update_config={'order': 'stop-first'}, resources={'limits': {'cpus': 1}}))
     _stack, after = spec_of(dict(image='x', update_config={'order': 'start-first'}, resources={'limits': {'cpus': 2}}))
     assert differences(service_view(before), service_view(after)) == [
-        dict(field='resources.limits.nano_cpus', before=S, after=2 * S),
-        dict(field='update_config.order', before='stop-first', after='start-first')]
+        dict(setting='resources.limits.nano_cpus', before=S, after=2 * S),
+        dict(setting='update_config.order', before='stop-first', after='start-first')]
 
 
 def test_image_digest_on_the_engine_is_not_a_difference():
@@ -403,7 +403,7 @@ def test_image_digest_on_the_engine_is_not_a_difference():
     engine['TaskTemplate']['ContainerSpec']['Image'] = 'geostack/mapserver:8@sha256:' + 'a' * 64
     assert differences(service_view(engine), service_view(spec)) == []
     _stack, other = spec_of(dict(image='geostack/mapserver:9'))
-    assert differences(service_view(engine), service_view(other))[0]['field'] == 'image'
+    assert differences(service_view(engine), service_view(other))[0]['setting'] == 'image'
 
 
 def test_secret_reference_view_by_name_and_file():

@@ -154,7 +154,7 @@ def test_check_mode_reports_differences_of_an_update(stack_module, api):
     assert res.result['changed'] is True
     assert res.result['services']['mapserver']['action'] == 'updated'
     assert res.result['services']['mapserver']['differences'] == [dict(
-        field='env', before=['MS_MAPFILE=/etc/mapserver/geostack.map'],
+        setting='env', before=['MS_MAPFILE=/etc/mapserver/geostack.map'],
         after=['MS_DEBUG=5', 'MS_MAPFILE=/etc/mapserver/geostack.map'])]
     assert res.result['services']['postgis']['action'] == 'unchanged'
     assert api.mutations() == ['create_secret', 'create_config', 'create_service', 'create_service']
@@ -179,7 +179,7 @@ def test_update_uses_the_current_version_and_waits(stack_module, api, clock):
     assert kwargs['task_template']['ContainerSpec']['Env'] == ['MS_DEBUG=5', 'MS_MAPFILE=/etc/mapserver/geostack.map']
     entry = res.result['services']['mapserver']
     assert entry['action'] == 'updated' and entry['running'] == 2
-    assert [d['field'] for d in entry['differences']] == ['env', 'update_config.order']
+    assert [d['setting'] for d in entry['differences']] == ['env', 'update_config.order']
     assert set(res.result['diff']['before']) == set(['mapserver'])
     assert res.result['diff']['before']['mapserver']['update_config']['order'] == 'start-first'
     assert res.result['diff']['after']['mapserver']['update_config']['order'] == 'stop-first'
@@ -194,7 +194,7 @@ def test_removed_healthcheck_and_mount_update_the_service(stack_module, api):
     del params['services']['postgis']['mounts']
     res = stack_module(**params)
     assert not res.failed, res.msg
-    assert [d['field'] for d in res.result['services']['postgis']['differences']] == ['healthcheck', 'mounts']
+    assert [d['setting'] for d in res.result['services']['postgis']['differences']] == ['healthcheck', 'mounts']
     container = service(api, 'geo_postgis')['Spec']['TaskTemplate']['ContainerSpec']
     assert 'Healthcheck' not in container and 'Mounts' not in container
 
@@ -223,7 +223,7 @@ def test_mode_change_recreates_the_service(stack_module, api):
     entry = res.result['services']['agent']
     assert entry['action'] == 'recreated' and entry['id'] != old_id and entry['mode'] == 'global'
     assert entry['replicas'] is None
-    assert {'field': 'mode', 'before': 'replicated', 'after': 'global'} in entry['differences']
+    assert {'setting': 'mode', 'before': 'replicated', 'after': 'global'} in entry['differences']
 
 
 def test_a_service_of_the_same_name_without_the_label_is_taken_over(stack_module, api):
@@ -249,7 +249,7 @@ def test_changed_secret_makes_a_new_one_and_removes_the_old(stack_module, api):
     for name in ('geo_mapserver', 'geo_postgis'):
         [ref] = service(api, name)['Spec']['TaskTemplate']['ContainerSpec']['Secrets']
         assert ref['SecretName'] == new_name and ref['SecretID'] == api.secret_list[0]['ID']
-    assert res.result['services']['postgis']['differences'][0]['field'] == 'secrets'
+    assert res.result['services']['postgis']['differences'][0]['setting'] == 'secrets'
     assert 'new password' not in json.dumps(res.result)
 
 
@@ -498,7 +498,7 @@ def test_a_job_that_failed_runs_again(stack_module, api):
     assert first.failed and 'job geo_load failed' in first.msg
     check = stack_module(check_mode=True, name='geo', services=JOB)
     assert check.result['changed'] is True
-    assert check.result['services']['load']['differences'] == [dict(field='job', before='failed', after='complete')]
+    assert check.result['services']['load']['differences'] == [dict(setting='job', before='failed', after='complete')]
     api.on_poll = None
     api.auto_converge = True
     again = stack_module(name='geo', services=JOB)

@@ -106,7 +106,7 @@ def test_immutable_change_with_recreate_never_lists_attached_services(network_mo
     assert 'internal: False -> True' in res.msg
     assert 'Attached services: edge, mapserver' in res.msg
     assert 'recreate=when_unused' in res.msg
-    assert res.result['differences'] == [dict(property='internal', before=False, after=True)]
+    assert res.result['differences'] == [dict(setting='internal', before=False, after=True)]
     assert res.result['attached_services'] == ['edge', 'mapserver']
     assert api.mutations() == []
 
