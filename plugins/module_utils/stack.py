@@ -24,7 +24,9 @@ import re
 import shlex
 from decimal import Decimal, InvalidOperation
 
+from ansible_collections.geostack.swarm.plugins.module_utils import durations
 from ansible_collections.geostack.swarm.plugins.module_utils.changes import change_record
+from ansible_collections.geostack.swarm.plugins.module_utils.durations import NS_PER_S
 
 NAMESPACE_LABEL = 'com.docker.stack.namespace'
 KEY_LABEL = 'org.geostack.stack.key'
@@ -44,10 +46,6 @@ OBJECT_NAME_RE = re.compile(r'^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?\Z')
 SERVICE_NAME_MAX = 63
 OBJECT_NAME_MAX = 64
 
-NS_PER_S = 10 ** 9
-_DURATION_UNITS = {'ns': 1, 'us': 10 ** 3, u'\u00b5s': 10 ** 3, 'ms': 10 ** 6, 's': NS_PER_S, 'm': 60 * NS_PER_S,
-                   'h': 3600 * NS_PER_S}
-_DURATION_PART_RE = re.compile(u'(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|ms|s|m|h)')
 _MEMORY_RE = re.compile(r'^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)(b?)\Z', re.IGNORECASE)
 _MEMORY_UNITS = {'': 1, 'k': 1024, 'm': 1024 ** 2, 'g': 1024 ** 3, 't': 1024 ** 4}
 
@@ -84,29 +82,8 @@ def _is_number(value):
 
 
 def parse_duration(value, path):
-    """Nanoseconds from a number of seconds or a Go-style duration such as ``1m30s``, ``500ms``, ``10s``."""
-    problem = '%s: %r is not a duration (such as 10s, 1m30s, 500ms, or a number of seconds)' % (path, value)
-    if isinstance(value, bool) or value is None:
-        raise StackError(problem)
-    if _is_number(value):
-        if value < 0:
-            raise StackError(problem)
-        return int(Decimal(str(value)) * NS_PER_S)
-    if not isinstance(value, str):
-        raise StackError(problem)
-    text = value.strip()
-    if re.match(r'^\d+(\.\d+)?\Z', text):
-        return int(Decimal(text) * NS_PER_S)
-    total = Decimal(0)
-    pos = 0
-    for match in _DURATION_PART_RE.finditer(text):
-        if match.start() != pos:
-            raise StackError(problem)
-        total += Decimal(match.group(1)) * _DURATION_UNITS[match.group(2)]
-        pos = match.end()
-    if pos == 0 or pos != len(text):
-        raise StackError(problem)
-    return int(total)
+    """Nanoseconds from a duration (module_utils/durations.py), or StackError naming the path."""
+    return durations.parse_duration(value, path, StackError)
 
 
 def parse_memory(value, path):

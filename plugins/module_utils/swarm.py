@@ -16,12 +16,10 @@ import copy
 import re
 
 from ansible_collections.geostack.swarm.plugins.module_utils.changes import change_record
+from ansible_collections.geostack.swarm.plugins.module_utils.durations import parse_duration
 from ansible_collections.geostack.swarm.plugins.module_utils.host import addr_host
 
 JOIN_TOKEN_RE = re.compile(r'^SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}\Z')
-
-_DURATION_RE = re.compile(r'^\s*(\d+)\s*(ns|us|ms|s|m|h|d)?\s*$')
-_NS = dict(ns=1, us=10 ** 3, ms=10 ** 6, s=10 ** 9, m=60 * 10 ** 9, h=3600 * 10 ** 9, d=86400 * 10 ** 9)
 
 # option name -> (path in the swarm Spec, converter from the option's value to the API's value)
 SWARM_SETTINGS = {
@@ -42,18 +40,6 @@ class SpecError(ValueError):
     """A module option has a value the engine would not accept; the message names the option."""
 
 
-def duration_ns(value, option):
-    """Nanoseconds from an int (seconds) or a duration string such as ``90d``, ``2160h``, ``5s``."""
-    if isinstance(value, bool) or (isinstance(value, int) and value < 0):
-        raise SpecError('%s must be a duration such as 5s, 90d or 2160h, not %r' % (option, value))
-    if isinstance(value, int):
-        return value * 10 ** 9
-    match = _DURATION_RE.match(str(value))
-    if not match:
-        raise SpecError('%s must be a duration such as 5s, 90d or 2160h, not %r' % (option, value))
-    return int(match.group(1)) * _NS[match.group(2) or 's']
-
-
 def desired_settings(params):
     """``{path: api_value}`` for every swarm setting the user set (None means: leave as it is)."""
     desired = {}
@@ -62,7 +48,7 @@ def desired_settings(params):
         if value is None:
             continue
         if kind == 'duration':
-            value = duration_ns(value, option)
+            value = parse_duration(value, option, SpecError)
         elif kind is int:
             if int(value) < 0:
                 raise SpecError('%s must not be negative, got %s' % (option, value))

@@ -15,7 +15,6 @@ from ansible_collections.geostack.swarm.plugins.module_utils.swarm import (
     addr_host,
     check_join_token,
     desired_settings,
-    duration_ns,
     membership_problem,
     node_drained,
     node_reached,
@@ -54,21 +53,17 @@ def params(**values):
     ('10us', 10 ** 4),
     ('7ns', 7),
     (0, 0),
+    ('1.5h', 5400 * S),
+    (1.5, 1500 * 10 ** 6),
 ])
 def test_durations(value, expected):
     assert desired_settings(params(node_cert_expiry=value)) == {('CAConfig', 'NodeCertExpiry'): expected}
 
 
-@pytest.mark.parametrize('value', ['soon', '90 days', '1.5h', '-5s', -5, '5w', True, False, '', 1.5])
+@pytest.mark.parametrize('value', ['soon', '90 days', '-5s', -5, '5w', True, False, ''])
 def test_bad_duration_names_the_option(value):
-    with pytest.raises(SpecError, match='dispatcher_heartbeat_period must be a duration'):
+    with pytest.raises(SpecError, match='^dispatcher_heartbeat_period: .* is not a duration'):
         desired_settings(params(dispatcher_heartbeat_period=value))
-
-
-def test_duration_ns_direct():
-    assert duration_ns('1h', 'x') == 3600 * S
-    with pytest.raises(SpecError, match='^x must'):
-        duration_ns('1y', 'x')
 
 
 def test_unset_options_are_not_desired():

@@ -114,7 +114,7 @@ def test_init_engine_error_is_reported_with_operation(cluster, api, monkeypatch)
     (dict(advertise_addr='0.0.0.0'), 'advertise_addr=0.0.0.0 is a wildcard'),
     (dict(data_path_addr='10.9.9.9'), 'data_path_addr=10.9.9.9 is not an address'),
     (dict(listen_addr='203.0.113.7:2377'), 'listen_addr=203.0.113.7:2377 is not an address'),
-    (dict(node_cert_expiry='soon'), 'node_cert_expiry must be a duration'),
+    (dict(node_cert_expiry='soon'), "node_cert_expiry: 'soon' is not a duration"),
     (dict(election_tick=1), 'election_tick (1) must be greater than heartbeat_tick (1)'),
     (dict(subnet_size=30), 'subnet_size must be between 8 and 29'),
     (dict(data_path_port=80), 'data_path_port must be between 1024 and 49151'),
