@@ -16,18 +16,29 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BUILD = REPO / 'molecule' / 'resources' / 'bare-host' / 'build.sh'
 
-# Every capability but SYS_RESOURCE (missing from this machine's bounding set), as in
-# shared/molecule-platform-known-good.yml and molecule/cluster/molecule.yml.
-CAPABILITIES = (
-    'AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK '
-    'IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN NET_BIND_SERVICE NET_BROADCAST '
-    'NET_RAW SETFCAP SETGID SETPCAP SETUID SYSLOG SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT '
-    'SYS_PTRACE SYS_RAWIO SYS_TIME SYS_TTY_CONFIG WAKE_ALARM').split()
+# The systemd "bare host" settings (capabilities, security options, cgroup namespace, tmpfs, volumes, command),
+# defined once for this engine host and every Molecule platform.
+PLATFORM = REPO / 'molecule' / 'resources' / 'platform.yml'
+
+
+def engine_host_args(platform):
+    """`docker run` options of the bare host described by platform.yml (as Molecule's docker driver creates it)."""
+    args = ['--cgroupns', platform['cgroupns_mode']]
+    for opt in platform['security_opts']:
+        args += ['--security-opt', opt]
+    for path in platform['tmpfs']:
+        args += ['--tmpfs', path]
+    for volume in platform['volumes']:
+        args += ['-v', volume]
+    for cap in platform['capabilities']:
+        args += ['--cap-add', cap]
+    return args
 
 
 def run(cmd, **kwargs):
@@ -42,13 +53,10 @@ def engine_host(tmp_path_factory):
     assert built.returncode == 0, built.stdout
     image = built.stdout.strip().splitlines()[-1]
     name = 'geostack-it-%s' % uuid.uuid4().hex[:8]
-    cmd = ['docker', 'run', '-d', '--name', name, '--hostname', 'ithost', '--cgroupns', 'host',
-           '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined',
-           '--tmpfs', '/run', '--tmpfs', '/run/lock', '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw', '-v', '/var/lib/docker',
-           '--label', 'org.geostack.test=integration']
-    for cap in CAPABILITIES:
-        cmd += ['--cap-add', cap]
-    started = run(cmd + [image, '/lib/systemd/systemd'])
+    platform = yaml.safe_load(PLATFORM.read_text())
+    cmd = (['docker', 'run', '-d', '--name', name, '--hostname', 'ithost', '--label', 'org.geostack.test=integration']
+           + engine_host_args(platform))
+    started = run(cmd + [image, platform['command']])
     assert started.returncode == 0, started.stdout
     try:
         deadline = time.monotonic() + 120
