@@ -76,3 +76,46 @@ def test_role_documentation_renders(installed, role):
     doc = run([str(BIN / 'ansible-doc'), '-t', 'role', '--json', 'geostack.swarm.%s' % role], env=installed['env'])
     assert doc.returncode == 0, doc.stdout
     assert json.loads(doc.stdout)['geostack.swarm.%s' % role]['entry_points']['main']['short_description']
+
+
+PLAYBOOKS = sorted(p.stem for p in (REPO / 'playbooks').glob('*.yml'))
+
+
+@pytest.fixture(scope='module')
+def outside(installed, tmp_path_factory):
+    """A directory outside the repository with a throwaway inventory: this host alone, a single-node swarm manager,
+    connection local, this venv's Python (as inventories/local)."""
+    where = tmp_path_factory.mktemp('elsewhere')
+    (where / 'hosts.yml').write_text(
+        'all:\n  children:\n    swarm_managers:\n      hosts:\n        localhost:\n'
+        '          ansible_connection: local\n          ansible_python_interpreter: %s\n'
+        '    swarm_workers:\n      hosts: {}\n' % sys.executable)
+    assert not str(where).startswith(str(REPO))
+    return where
+
+
+@pytest.mark.parametrize('playbook', PLAYBOOKS)
+def test_playbook_by_fqcn_passes_syntax_check(installed, outside, playbook):
+    """Every playbook of the collection runs by its name from the installed copy alone (no file of the repo)."""
+    result = run([str(BIN / 'ansible-playbook'), '--syntax-check', '-i', 'hosts.yml', 'geostack.swarm.%s' % playbook],
+                 env=installed['env'], cwd=str(outside))
+    assert result.returncode == 0, result.stdout
+    assert 'geostack/swarm/playbooks/%s.yml' % playbook in result.stdout, result.stdout
+
+
+def test_site_by_fqcn_refuses_bad_input_in_its_first_play(installed, outside):
+    """geostack.swarm.site from the installed copy: a bad value stops it in its first play (the declaration's
+    checks, on the controller, which change nothing), naming the variable."""
+    extra = dict(mapserver_replicas=0, geostack_credentials_dir=str(outside / 'credentials'))
+    env = dict(installed['env'], ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json', ANSIBLE_NOCOLOR='1')
+    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'hosts.yml', 'geostack.swarm.site', '-e', json.dumps(extra)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
+                            cwd=str(outside), check=False)
+    assert result.returncode != 0, result.stdout[-4000:]
+    assert result.stdout.strip(), result.stderr[-4000:]
+    parsed = json.loads(result.stdout)
+    assert [p['play']['name'] for p in parsed['plays']] == ["Check the stack's declaration before anything changes"]
+    failed = [host for p in parsed['plays'] for t in p['tasks'] for host in t['hosts'].values() if host.get('failed')]
+    assert 'mapserver_replicas must be at least 1' in ' '.join(str(h.get('msg', '')) for h in failed), \
+        result.stdout[-4000:]
+    assert parsed['stats']['localhost']['changed'] == 0
