@@ -60,25 +60,3 @@ requirements:
 notes:
   - The modules use the Docker SDK for Python directly; they do not need the C(docker) CLI.
 """
-
-    # Options of modules that wait for the Swarm to converge (the kubernetes.core pattern).
-    WAIT = r"""
-options:
-  wait:
-    description:
-      - Whether to wait until the change has taken effect (see the module's description for what that means) before
-        returning.
-      - A wait that times out fails with what was waited for and what was last seen.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - How many seconds to wait when O(wait=true).
-    type: int
-    default: 300
-  wait_sleep:
-    description:
-      - Seconds between two checks when O(wait=true).
-    type: int
-    default: 2
-"""

@@ -53,12 +53,6 @@ DOCKER_COMMON_ARGS = dict(
     client_key=dict(type='path'),
 )
 
-WAIT_ARGS = dict(
-    wait=dict(type='bool', default=True),
-    wait_timeout=dict(type='int', default=300),
-    wait_sleep=dict(type='int', default=2),
-)
-
 SWARM_ERROR_HINTS = (
     ('This node is not a swarm manager', 'the Docker engine at {host} is not a swarm manager'),
     ('This node is already part of a swarm', 'the Docker engine at {host} is already part of a swarm'),

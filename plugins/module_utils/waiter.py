@@ -4,6 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """One waiter for every module that waits (options ``wait``, ``wait_timeout``, ``wait_sleep``).
 
+``WAIT_ARGUMENT_SPEC`` is the argument spec of those options, documented by the doc fragment
+``geostack.swarm.wait``; a module takes it with ``Waiter.argument_spec()``, overriding at most a default (and
+documenting that default in its own DOCUMENTATION).
+
 A readiness predicate is a callable returning ``(ready, seen)``: whether the condition holds and a short
 description of what was observed. A wait that times out raises ``WaitTimeout`` naming what it waited for and
 the last thing it saw, so the module can fail with both.
@@ -11,7 +15,14 @@ the last thing it saw, so the module can fail with both.
 
 from __future__ import annotations
 
+import copy
 import time
+
+WAIT_ARGUMENT_SPEC = dict(
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='int', default=300),
+    wait_sleep=dict(type='int', default=2),
+)
 
 
 class WaitTimeout(Exception):
@@ -29,6 +40,14 @@ class Waiter(object):
         self.sleep = max(0, int(sleep)) or 1
         self.clock = clock
         self.sleeper = sleeper
+
+    @staticmethod
+    def argument_spec(**defaults):
+        """The wait options' argument spec, with a module's own ``{option: default}``."""
+        spec = copy.deepcopy(WAIT_ARGUMENT_SPEC)
+        for option, default in defaults.items():
+            spec[option]['default'] = default
+        return spec
 
     @classmethod
     def from_params(cls, params, **kwargs):

@@ -46,7 +46,7 @@ author:
   - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
-  - geostack.swarm.docker.wait
+  - geostack.swarm.wait
   - geostack.swarm.attributes
 attributes:
   check_mode:
@@ -152,8 +152,6 @@ options:
     type: dict
     default: {}
   wait_timeout:
-    description:
-      - How many seconds to wait when O(wait=true).
     type: int
     default: 600
 notes:
@@ -327,7 +325,6 @@ diff:
 
 from ansible_collections.geostack.swarm.plugins.module_utils.changes import ChangeTracker, change_record
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import (
-    WAIT_ARGS,
     SwarmClient,
     new_module,
 )
@@ -612,8 +609,7 @@ def main():
         configs=dict(type='dict', default={}),
         services=dict(type='dict', default={}),
     )
-    argument_spec.update(WAIT_ARGS)
-    argument_spec['wait_timeout'] = dict(type='int', default=600)
+    argument_spec.update(Waiter.argument_spec(wait_timeout=600))
     module = new_module(argument_spec=argument_spec, supports_check_mode=True)
     StackManager(module, SwarmClient(module)).run()
 

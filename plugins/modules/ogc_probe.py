@@ -35,6 +35,7 @@ author:
 extends_documentation_fragment:
   - geostack.swarm.attributes
   - geostack.swarm.attributes.info
+  - geostack.swarm.wait
 options:
   url:
     description:
@@ -102,21 +103,10 @@ options:
       - Seconds to wait for one answer.
     type: int
     default: 30
-  wait:
-    description:
-      - Retry until the service is ready (see the description for what is retried), within O(wait_timeout).
-      - A wait that times out fails with what was last seen.
-      - With V(false), one attempt is made.
-    type: bool
-    default: true
   wait_timeout:
-    description:
-      - Seconds to keep trying when O(wait=true).
     type: int
     default: 120
   wait_sleep:
-    description:
-      - Seconds between two attempts when O(wait=true).
     type: int
     default: 3
   expect_layers:
@@ -754,9 +744,7 @@ ARGUMENT_SPEC = dict(
     headers=dict(type='dict', default={}),
     use_proxy=dict(type='bool', default=True),
     timeout=dict(type='int', default=30),
-    wait=dict(type='bool', default=True),
-    wait_timeout=dict(type='int', default=120),
-    wait_sleep=dict(type='int', default=3),
+    **Waiter.argument_spec(wait_timeout=120, wait_sleep=3),
     expect_layers=dict(type='list', elements='str', default=[]),
     expect_title=dict(type='str'),
     get_map=dict(type='dict', options=dict(

@@ -28,7 +28,7 @@ author:
   - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
-  - geostack.swarm.docker.wait
+  - geostack.swarm.wait
   - geostack.swarm.attributes
 attributes:
   check_mode:
@@ -185,7 +185,6 @@ changes:
 """
 
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import (
-    WAIT_ARGS,
     APIError,
     DockerException,
     SwarmClient,
@@ -423,7 +422,7 @@ def main():
         availability=dict(type='str', choices=['active', 'pause', 'drain']),
         force=dict(type='bool', default=False),
     )
-    argument_spec.update(WAIT_ARGS)
+    argument_spec.update(Waiter.argument_spec())
     module = new_module(argument_spec=argument_spec, supports_check_mode=True)
     manager = NodeManager(module, SwarmClient(module))
     if module.params['node']:

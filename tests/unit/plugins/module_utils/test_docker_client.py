@@ -11,11 +11,11 @@ from docker.errors import APIError, DockerException, NotFound
 from ansible_collections.geostack.swarm.plugins.module_utils import docker_client
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import (
     DOCKER_COMMON_ARGS,
-    WAIT_ARGS,
     SwarmClient,
     docker_argument_spec,
     is_local_engine,
 )
+from ansible_collections.geostack.swarm.plugins.module_utils.waiter import WAIT_ARGUMENT_SPEC
 
 pytestmark = pytest.mark.unit
 
@@ -74,7 +74,7 @@ def test_is_local_engine(host, local):
 
 
 def test_docker_argument_spec_adds_connection_options():
-    spec = docker_argument_spec(name=dict(type='str'), **WAIT_ARGS)
+    spec = docker_argument_spec(name=dict(type='str'), **WAIT_ARGUMENT_SPEC)
     assert set(spec) == set(DOCKER_COMMON_ARGS) | {'name', 'wait', 'wait_timeout', 'wait_sleep'}
     assert 'name' not in DOCKER_COMMON_ARGS
     assert spec['docker_host']['default'] == 'unix:///var/run/docker.sock'
