@@ -726,8 +726,10 @@ elapsed:
   sample: 0.42
 """
 
-from ansible_collections.geostack.swarm.plugins.module_utils.ogc import (
-    Http, OgcError, Probe, new_module, option_problems)
+from ansible_collections.geostack.swarm.plugins.module_utils.ogc.client import Http
+from ansible_collections.geostack.swarm.plugins.module_utils.ogc.common import OgcError
+from ansible_collections.geostack.swarm.plugins.module_utils.ogc.options import new_module, option_problems
+from ansible_collections.geostack.swarm.plugins.module_utils.ogc.probes import PROBES
 from ansible_collections.geostack.swarm.plugins.module_utils.waiter import Waiter, WaitTimeout
 
 ARGUMENT_SPEC = dict(
@@ -811,7 +813,7 @@ def main():
     if problems:
         module.fail_json(msg='; '.join(problems))
 
-    probe = Probe(Http.from_params(params), params, defaults=suboption_defaults(ARGUMENT_SPEC))
+    probe = PROBES[params['service']](Http.from_params(params), params, defaults=suboption_defaults(ARGUMENT_SPEC))
     waiter = Waiter(timeout=params['wait_timeout'] if params['wait'] else 0, sleep=params['wait_sleep'])
     start = waiter.clock()
     attempts = []
