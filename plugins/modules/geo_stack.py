@@ -328,22 +328,18 @@ from ansible_collections.geostack.swarm.plugins.module_utils.docker_client impor
     SwarmClient,
     new_module,
 )
-from ansible_collections.geostack.swarm.plugins.module_utils.stack import (
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import (
     JOB_MODES,
     NAMESPACE_LABEL,
     ServiceFailed,
     StackError,
-    check_name,
-    create_kwargs,
-    differences,
-    job_state,
-    parse_stack,
-    resolve_networks,
-    service_progress,
-    service_spec,
-    service_view,
-    task_errors,
 )
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.parse import parse_stack, resolve_networks
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.progress import service_progress
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.spec import create_kwargs, service_spec
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.tasks import job_state, task_errors
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.values import check_name
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.view import differences, service_view
 from ansible_collections.geostack.swarm.plugins.module_utils.swarm import ACTIVE_TASK_STATES
 from ansible_collections.geostack.swarm.plugins.module_utils.waiter import Waiter, WaitTimeout
 

@@ -10,23 +10,22 @@ import hashlib
 
 import pytest
 
-from ansible_collections.geostack.swarm.plugins.module_utils.stack import (
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import (
     NAMESPACE_LABEL,
     ServiceFailed,
     StackError,
-    create_kwargs,
-    differences,
+)
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.parse import parse_stack, resolve_networks
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.progress import service_progress
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.spec import create_kwargs, service_spec
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.tasks import task_errors
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.values import (
     parse_cpus,
     parse_duration,
     parse_file_mode,
     parse_memory,
-    parse_stack,
-    resolve_networks,
-    service_progress,
-    service_spec,
-    service_view,
-    task_errors,
 )
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.view import differences, service_view
 
 pytestmark = pytest.mark.unit
 

@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) geostack.swarm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Constants and errors of geo_stack's module_utils (labels, modes, task states, Docker's naming rules, the
+engine's defaults).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.geostack.swarm.plugins.module_utils.durations import NS_PER_S
+
+NAMESPACE_LABEL = 'com.docker.stack.namespace'
+KEY_LABEL = 'org.geostack.stack.key'
+
+MODES = ('replicated', 'global', 'replicated-job', 'global-job')
+JOB_MODES = ('replicated-job', 'global-job')
+ENDPOINT_MODES = ('vip', 'dnsrr')
+FAILED_UPDATE_STATES = ('paused', 'rollback_started', 'rollback_paused', 'rollback_completed')
+FAILED_TASK_STATES = ('failed', 'rejected')
+# A service whose up-to-date tasks failed this many times per expected task, with fewer running than expected, is
+# in a crash loop: waiting longer cannot help.
+CRASH_LOOP_FAILURES = 3
+
+# Docker's own naming rules (swarmkit controlapi): services are DNS labels, secrets and configs a little wider.
+SERVICE_NAME_RE = re.compile(r'^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*\Z')
+OBJECT_NAME_RE = re.compile(r'^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?\Z')
+SERVICE_NAME_MAX = 63
+OBJECT_NAME_MAX = 64
+
+UPDATE_DEFAULTS = dict(parallelism=1, delay=0, failure_action='pause', monitor=5 * NS_PER_S, max_failure_ratio=0.0,
+                       order='stop-first')
+RESTART_DEFAULTS = dict(condition='any', delay=5 * NS_PER_S, max_attempts=0, window=0)
+SECRET_FILE_DEFAULTS = dict(uid='0', gid='0', mode=0o444)
+
+
+class StackError(ValueError):
+    """Bad input; the message names the path of the bad value."""
+
+
+class ServiceFailed(Exception):
+    """Waiting for a service cannot succeed: its update paused or rolled back, or a job task failed."""
