@@ -1,11 +1,13 @@
 """The images role builds every service's image on this machine, from the Debian archive, with no registry.
 
-Runs playbooks/images.yml against this host (inventories/local). The first run builds the images (or finds them, when
+Runs playbooks/images.yml against this host (inventories/local), every recipe (images_build). The first run builds the images (or finds them, when
 an earlier run built them from the same recipes); each image is then inspected (health check, labels, user, no apt
 lists) and started for a smoke test; a second run must change nothing; a run with an unreachable mirror must fail
 before any change, naming images_debian_mirror. Only containers this test starts are removed; images are kept, so a
 later run of the suite finds them. A cold build of every image (debootstrap base included) took 6 min 19 s on 2 cores;
 tests/output/images-first-run.txt records this run's first build.
+Which images a run provides by default (images_build follows the declared services) is checked without building
+anything: the role's plan (tasks/validate.yml) for each declaration.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ def play(*extra):
     """Run playbooks/images.yml with the JSON callback: (returncode, parsed output or None, raw output)."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'),
                ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
-    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'inventories/local', 'playbooks/images.yml'] + list(extra),
+    # Every recipe, not only the images the default deployment runs (images_build's default).
+    every = ['-e', json.dumps(dict(images_build=list(SERVICES)))]
+    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'inventories/local', 'playbooks/images.yml'] + every + list(extra),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
                             cwd=str(REPO), check=False)
     try:
@@ -154,3 +158,44 @@ def test_unreachable_mirror_fails_before_any_change(built):
     assert 'images_debian_mirror=http://127.0.0.1:9/debian does not answer' in text, text[-3000:]
     assert parsed['stats']['localhost']['changed'] == 0
     assert images() == before
+
+
+# images_build's default for a declaration: (inventory's swarm hosts, extra vars, the images planned).
+PLAN_CASES = {
+    'default services, one node': (1, {}, ['postgis', 'mapserver', 'qgis-server', 'edge', 'tools']),
+    'default services, three nodes: the registry': (3, {}, ['postgis', 'mapserver', 'qgis-server', 'edge', 'tools', 'registry']),
+    'postgis and edge only': (1, dict(geostack_services=['postgis', 'edge']), ['postgis', 'edge', 'tools']),
+    'no postgis: no jobs': (1, dict(geostack_services=['edge']), ['edge']),
+    'registry asked for on one node': (1, dict(registry_enabled=True), ['postgis', 'mapserver', 'qgis-server', 'edge', 'tools', 'registry']),
+    'registry refused on three nodes': (3, dict(registry_enabled=False), ['postgis', 'mapserver', 'qgis-server', 'edge', 'tools']),
+    'registry image given': (3, dict(registry_image='registry.example.org/registry:2.8'), ['postgis', 'mapserver', 'qgis-server', 'edge', 'tools']),
+    'own mapserver image': (1, dict(geostack_images={'mapserver': 'example.org/mapserver:1'}), ['postgis', 'qgis-server', 'edge', 'tools']),
+    'no services': (3, dict(geostack_services=[], registry_enabled=False), []),
+    'the operator chooses': (3, dict(images_build=['mapproxy', 'pygeoapi']), ['mapproxy', 'pygeoapi']),
+}
+
+
+@pytest.mark.parametrize('case', sorted(PLAN_CASES))
+def test_default_builds_what_is_deployed(tmp_path, case):
+    """images_build follows geostack_services (the stack's default when unset), the jobs' image with postgis, the
+    registry's when the swarm gets one; mapproxy and pygeoapi, which no role deploys, only when listed. Only the plan
+    runs (tasks/validate.yml): nothing is built and the engine is not needed."""
+    nodes, extra, expected = PLAN_CASES[case]
+    workers = ''.join('        node%d: {}\n' % i for i in range(2, nodes + 1)) or '        {}\n'
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(
+        'all:\n  children:\n    swarm_managers:\n      hosts:\n        localhost:\n'
+        '          ansible_connection: local\n          ansible_python_interpreter: %s\n'
+        '    swarm_workers:\n      hosts:\n%s' % (sys.executable, workers))
+    playbook = tmp_path / 'plan.yml'
+    playbook.write_text(
+        '- name: Plan the images\n  hosts: localhost\n  gather_facts: false\n  tasks:\n'
+        '    - name: Decide which images are made\n      ansible.builtin.include_role:\n'
+        '        name: geostack.swarm.images\n        tasks_from: validate.yml\n')
+    env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'),
+               ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
+    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', str(inventory), str(playbook), '-e', json.dumps(extra)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
+                            cwd=str(tmp_path), check=False)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+    assert sorted(fact(json.loads(result.stdout), 'images__plan')) == sorted(expected)
