@@ -387,7 +387,7 @@ def parse_coverage_description(root, coverage=None):
     elif supported:
         info['native_format'] = supported[0].get('nativeFormat')
     info['formats'] = unique(v for f in descendants(element, 'formats', 'SupportedFormat')
-                              for v in ([text(f)] if local(f.tag) == 'SupportedFormat' else (text(f) or '').split()))
+                             for v in ([text(f)] if local(f.tag) == 'SupportedFormat' else (text(f) or '').split()))
     crs_list = []
     for ref in descendants(element, 'requestResponseCRSs', 'requestCRSs', 'responseCRSs', 'nativeCRSs',
                            'SupportedCRS'):

@@ -51,9 +51,9 @@ class OgcApiFeaturesProbe(Probe):
         entries = [c for c in collections['collections'] if isinstance(c, dict) and c.get('id')]
         self.result['layers'] = unique(str(c['id']) for c in entries)
         self.result['crs'] = unique((crs for c in entries for crs in (c.get('crs') or [])
-                                      if isinstance(crs, str)), CRS_LIMIT)
+                                     if isinstance(crs, str)), CRS_LIMIT)
         self.result['formats'] = unique(link.get('type') for c in entries for link in (c.get('links') or [])
-                                         if isinstance(link, dict) and link.get('rel') == 'items' and link.get('type'))
+                                        if isinstance(link, dict) and link.get('rel') == 'items' and link.get('type'))
         self._check_listing(self.result['version'], self.result['title'], self.result['layers'],
                             'OGC API Features at %s' % self.url)
         if self.params.get('items') is not None:

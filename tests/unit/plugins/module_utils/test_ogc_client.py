@@ -22,7 +22,7 @@ h = ogc_helpers
 
 def test_with_query_keeps_the_url_parameters():
     url = client.with_query('https://gis.example.org/cgi-bin/mapserv?map=/etc/world.map&Service=WFS',
-                         [('SERVICE', 'WMS'), ('FORMAT', 'image/png; mode=8bit'), ('BBOX', '-90,-180,90,180')])
+                            [('SERVICE', 'WMS'), ('FORMAT', 'image/png; mode=8bit'), ('BBOX', '-90,-180,90,180')])
     assert url == ('https://gis.example.org/cgi-bin/mapserv?map=/etc/world.map&SERVICE=WMS'
                    '&FORMAT=image/png%3B%20mode%3D8bit&BBOX=-90,-180,90,180')
     assert client.sub_url('https://x/ogcapi/?f=json', 'collections', 'a b') == \
