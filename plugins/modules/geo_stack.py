@@ -107,50 +107,328 @@ options:
     description:
       - The services of the stack, by key. The key is the service's short name, C(<name>_<key>) its Docker name, and
         the key is always a DNS alias of the service on each of its networks.
-      - "Each service is a dict with these keys (unknown keys are refused):"
-      - "C(image) (str, required): the image reference."
-      - "C(entrypoint) (list or str): overrides the image's entrypoint (ContainerSpec.Command). C(command) (list or
-        str): the arguments (ContainerSpec.Args), as in compose files. A string is split as a shell would (shlex)."
-      - "C(env) (dict, or a list of C(NAME=value)): values must be strings or numbers; a boolean is refused, naming
-        the key (YAML reads unquoted yes/no/true as booleans)."
-      - "C(user), C(working_dir), C(hostname), C(stop_signal) (str); C(stop_grace_period) (duration);
-        C(init), C(read_only) (bool)."
-      - "C(mode): V(replicated) (default), V(global), V(replicated-job) or V(global-job). C(replicas) (int, default
-        1): the number of tasks of a replicated service, or the total completions of a replicated job.
-        C(max_concurrent) (int, default 1): tasks of a replicated job that run at once."
-      - "C(labels), C(container_labels) (dict): service and container labels; the stack's namespace label is added."
-      - "C(networks) (list): network names (or IDs), or dicts C({name, aliases}). Each must exist and be
-        swarm-scoped; it is resolved to its ID."
-      - "C(ports) (list of dicts): C(target) (int, required), C(published) (int), C(protocol) (V(tcp), V(udp),
-        V(sctp); default V(tcp)), C(mode) (V(ingress) or V(host); default V(ingress))."
-      - "C(endpoint_mode): V(vip) or V(dnsrr); default O(endpoint_mode)."
-      - "C(secrets) (list): keys of O(secrets), or dicts C({source, target, uid, gid, mode}); C(target) (default:
-        the source key) is a file name under C(/run/secrets) or an absolute path; C(uid) and C(gid) default to V(0),
-        C(mode) (an int such as C(0o400), or an octal string such as V('0400')) to C(0444)."
-      - "C(configs) (list): keys of O(configs), or dicts C({source, target, uid, gid, mode}); C(target) defaults
-        to C(/<source>)."
-      - "C(mounts) (list of dicts): C(type) (V(volume), V(bind) or V(tmpfs); default V(volume)), C(source) (a
-        volume keeps the given name, without the stack prefix; a bind mount needs an absolute path), C(target)
-        (required), C(read_only) (bool), C(tmpfs_size) (memory size, tmpfs only)."
-      - "C(healthcheck) (dict): C(test) (a list starting with V(CMD) or V(CMD-SHELL), or a shell string),
-        C(interval), C(timeout), C(start_period) (durations), C(retries) (int); or C({disable: true}). Absent, the
-        image's healthcheck applies."
-      - "C(resources) (dict): C(limits) and C(reservations), each with C(cpus) (number) and C(memory) (size)."
-      - "C(placement) (dict): C(constraints) (list of str such as V(node.labels.geostack.postgis == true)),
-        C(preferences) (list of C({spread: node.labels.zone})), C(max_replicas_per_node) (int)."
-      - "C(update_config), C(rollback_config) (dict): C(parallelism) (int, default 1), C(delay) (duration, default
-        0), C(failure_action) (V(continue), V(pause) or, for updates, V(rollback); default V(pause)), C(monitor)
-        (duration, default 5s), C(max_failure_ratio) (0 to 1, default 0), C(order) (V(start-first) or V(stop-first),
-        default V(stop-first)). Jobs have neither."
-      - "C(restart_policy) (dict): C(condition) (V(any), V(on-failure) or V(none); default V(any), V(on-failure)
-        for jobs), C(delay) (duration, default 5s), C(max_attempts) (int, default 0: unlimited), C(window)
-        (duration)."
-      - "C(logging) (dict): C(driver) (str, required) and C(options) (dict of strings)."
-      - "C(force_update) (int): bump it to restart the service's tasks without another change."
-      - "Durations are V(1m30s), V(500ms), V(10s) or a number of seconds; memory sizes V(512M), V(1G), V(256Mi)
-        (powers of 1024, as in Docker) or a number of bytes; CPUs a number such as V(1.5)."
+      - Each value is a dict that describes one service with the suboptions below (unknown keys are refused). For
+        example C(services.mapserver.replicas) is the number of tasks of the service with the key C(mapserver).
+      - Durations are V(1m30s), V(500ms), V(10s), V(90d) (units C(ns), C(us), C(ms), C(s), C(m), C(h), C(d)) or a
+        number of seconds; memory sizes V(512M), V(1G), V(256Mi) (powers of 1024, as in Docker) or a number of bytes;
+        CPUs a number such as V(1.5).
     type: dict
     default: {}
+    suboptions:
+      image:
+        description: The image reference.
+        type: str
+        required: true
+      entrypoint:
+        description:
+          - Overrides the image's entrypoint (ContainerSpec.Command). A string is split as a shell would (shlex).
+        type: raw
+      command:
+        description:
+          - The arguments (ContainerSpec.Args), as in compose files. A string is split as a shell would (shlex).
+        type: raw
+      env:
+        description:
+          - A dict, or a list of C(NAME=value). Values must be strings or numbers; a boolean is refused, naming the
+            key (YAML reads unquoted yes/no/true as booleans).
+        type: raw
+      user:
+        description: The user (name or UID, optionally with a group) the command runs as.
+        type: str
+      working_dir:
+        description: The working directory of the command.
+        type: str
+      hostname:
+        description: The hostname of the containers.
+        type: str
+      stop_signal:
+        description: The signal that stops the containers.
+        type: str
+      stop_grace_period:
+        description: How long to wait after the stop signal before killing a container (a duration).
+        type: raw
+      init:
+        description: Run an init process in the containers.
+        type: bool
+      read_only:
+        description: Mount the containers' root filesystem read-only.
+        type: bool
+      mode:
+        description:
+          - V(replicated), V(global) (one task per eligible node), V(replicated-job) or V(global-job).
+          - Docker cannot change it in place, so a change removes the service and creates it again.
+        type: str
+        choices: [replicated, global, replicated-job, global-job]
+        default: replicated
+      replicas:
+        description: The number of tasks of a replicated service, or the total completions of a replicated job.
+        type: int
+        default: 1
+      max_concurrent:
+        description: Tasks of a replicated job that run at once.
+        type: int
+        default: 1
+      labels:
+        description: Service labels; the stack's namespace label is added.
+        type: dict
+      container_labels:
+        description: Container labels; the stack's namespace label is added.
+        type: dict
+      networks:
+        description:
+          - Network names (or IDs), or dicts C({name, aliases}). Each must exist and be swarm-scoped; it is resolved
+            to its ID.
+        type: list
+        elements: raw
+        suboptions:
+          name:
+            description: The network's name or ID.
+            type: str
+            required: true
+          aliases:
+            description: Further DNS aliases of the service on this network (the service's key always is one).
+            type: list
+            elements: str
+      ports:
+        description: Published ports.
+        type: list
+        elements: dict
+        suboptions:
+          target:
+            description: The port inside the containers.
+            type: int
+            required: true
+          published:
+            description: The port published on the nodes.
+            type: int
+          protocol:
+            description: The protocol.
+            type: str
+            choices: [tcp, udp, sctp]
+            default: tcp
+          mode:
+            description:
+              - V(ingress) publishes on every node through the routing mesh (not with C(endpoint_mode=dnsrr)); V(host)
+                on the nodes that run a task.
+            type: str
+            choices: [ingress, host]
+            default: ingress
+      endpoint_mode:
+        description: V(vip) or V(dnsrr); default O(endpoint_mode).
+        type: str
+        choices: [vip, dnsrr]
+      secrets:
+        description: Keys of O(secrets), or dicts whose C(source) is such a key.
+        type: list
+        elements: raw
+        suboptions:
+          source:
+            description: The key of the secret in O(secrets).
+            type: str
+            required: true
+          target:
+            description: A file name under C(/run/secrets) or an absolute path; default the source key.
+            type: str
+          uid:
+            description: The file's owner.
+            type: str
+            default: '0'
+          gid:
+            description: The file's group.
+            type: str
+            default: '0'
+          mode:
+            description: The file's mode, an int such as C(0o400) or an octal string such as V('0400').
+            type: raw
+            default: '0444'
+      configs:
+        description: Keys of O(configs), or dicts whose C(source) is such a key.
+        type: list
+        elements: raw
+        suboptions:
+          source:
+            description: The key of the config in O(configs).
+            type: str
+            required: true
+          target:
+            description: The path of the file in the containers; default C(/<source>).
+            type: str
+          uid:
+            description: The file's owner.
+            type: str
+            default: '0'
+          gid:
+            description: The file's group.
+            type: str
+            default: '0'
+          mode:
+            description: The file's mode, an int such as C(0o400) or an octal string such as V('0400').
+            type: raw
+            default: '0444'
+      mounts:
+        description: Volumes, bind mounts and tmpfs mounts.
+        type: list
+        elements: dict
+        suboptions:
+          type:
+            description: The kind of mount.
+            type: str
+            choices: [volume, bind, tmpfs]
+            default: volume
+          source:
+            description:
+              - A volume keeps the given name, without the stack prefix; a bind mount needs an absolute path; a tmpfs
+                mount has none.
+            type: str
+          target:
+            description: The absolute path in the containers.
+            type: str
+            required: true
+          read_only:
+            description: Mount read-only.
+            type: bool
+            default: false
+          tmpfs_size:
+            description: The size of a tmpfs mount (a memory size).
+            type: raw
+      healthcheck:
+        description:
+          - "The containers' healthcheck; C({disable: true}) turns the image's off. Absent, the image's healthcheck
+            applies."
+        type: dict
+        suboptions:
+          test:
+            description:
+              - A list starting with V(CMD) or V(CMD-SHELL), or a shell string. Required unless O(services.healthcheck.disable).
+            type: raw
+          interval:
+            description: Time between two checks (a duration).
+            type: raw
+          timeout:
+            description: Time a check may take (a duration).
+            type: raw
+          start_period:
+            description: Time for the container to start before failed checks count (a duration).
+            type: raw
+          retries:
+            description: Failed checks in a row that make the container unhealthy.
+            type: int
+          disable:
+            description: Turn off the image's healthcheck (with no other key).
+            type: bool
+      resources:
+        description: Resource limits and reservations of each task.
+        type: dict
+        suboptions:
+          limits:
+            description: At most this much.
+            type: dict
+            suboptions:
+              cpus:
+                description: CPUs (a number).
+                type: float
+              memory:
+                description: Memory (a memory size, at least 4M).
+                type: raw
+          reservations:
+            description: At least this much must be free on a node for a task to be placed there.
+            type: dict
+            suboptions:
+              cpus:
+                description: CPUs (a number).
+                type: float
+              memory:
+                description: Memory (a memory size, at least 4M).
+                type: raw
+      placement:
+        description: Where tasks may run.
+        type: dict
+        suboptions:
+          constraints:
+            description: Constraints such as V(node.labels.geostack.postgis == true).
+            type: list
+            elements: str
+          preferences:
+            description: "Spread preferences such as C({spread: node.labels.zone})."
+            type: list
+            elements: dict
+            suboptions:
+              spread:
+                description: The label to spread the tasks over.
+                type: str
+                required: true
+          max_replicas_per_node:
+            description: At most this many tasks per node (replicated services only; V(0) means no limit).
+            type: int
+            default: 0
+      update_config:
+        description: How the service's tasks are updated. Jobs have none.
+        type: dict
+        suboptions: &update_config
+          parallelism:
+            description: Tasks updated at once.
+            type: int
+            default: 1
+          delay:
+            description: Time between two batches (a duration).
+            type: raw
+            default: 0
+          failure_action:
+            description: What to do when an updated task fails; V(rollback) is for updates only.
+            type: str
+            choices: [continue, pause, rollback]
+            default: pause
+          monitor:
+            description: How long each task is watched for failure after its update (a duration).
+            type: raw
+            default: 5s
+          max_failure_ratio:
+            description: The share of tasks (0 to 1) that may fail during an update.
+            type: float
+            default: 0
+          order:
+            description: Start the new task before stopping the old one, or the other way round.
+            type: str
+            choices: [start-first, stop-first]
+            default: stop-first
+      rollback_config:
+        description: How the service's tasks are rolled back (C(failure_action) V(continue) or V(pause)). Jobs have none.
+        type: dict
+        suboptions: *update_config
+      restart_policy:
+        description: When the tasks' containers are restarted.
+        type: dict
+        suboptions:
+          condition:
+            description: V(any) (default), V(on-failure) (default for jobs, which cannot use V(any)) or V(none).
+            type: str
+            choices: [any, on-failure, none]
+          delay:
+            description: Time between two restarts (a duration).
+            type: raw
+            default: 5s
+          max_attempts:
+            description: Restarts before giving up; V(0) means no limit.
+            type: int
+            default: 0
+          window:
+            description: The time window in which restarts are counted (a duration).
+            type: raw
+      logging:
+        description: The log driver of the tasks.
+        type: dict
+        suboptions:
+          driver:
+            description: The driver's name.
+            type: str
+            required: true
+          options:
+            description: The driver's options (strings).
+            type: dict
+      force_update:
+        description: Bump it to restart the service's tasks without another change.
+        type: int
+        default: 0
   wait_timeout:
     type: int
     default: 600

@@ -45,13 +45,33 @@ from ansible_collections.geostack.swarm.plugins.module_utils.stack.values import
     type_name,
 )
 
-SERVICE_KEYS = (
-    'image', 'entrypoint', 'command', 'env', 'user', 'working_dir', 'hostname', 'stop_signal', 'stop_grace_period',
-    'init', 'read_only', 'mode', 'replicas', 'max_concurrent', 'labels', 'container_labels', 'networks', 'ports',
-    'endpoint_mode', 'secrets', 'configs', 'mounts', 'healthcheck', 'resources', 'placement', 'update_config',
-    'rollback_config', 'restart_policy', 'logging', 'force_update',
+_FILE_REF = dict.fromkeys(('source', 'target', 'uid', 'gid', 'mode'))
+_UPDATE = dict.fromkeys(('parallelism', 'delay', 'failure_action', 'monitor', 'max_failure_ratio', 'order'))
+_LIMITS = dict.fromkeys(('cpus', 'memory'))
+
+# What a service may hold, by key (unknown keys are refused): None for a value, or the keys of the dict (or of each
+# dict of the list) that the key holds, nested the same way. geo_stack's DOCUMENTATION describes the same keys (the
+# suboptions of its option services); a unit test compares the two at every level.
+SERVICE_SCHEMA = dict(
+    image=None, entrypoint=None, command=None, env=None, user=None, working_dir=None, hostname=None, stop_signal=None,
+    stop_grace_period=None, init=None, read_only=None, mode=None, replicas=None, max_concurrent=None, labels=None,
+    container_labels=None,
+    networks=dict.fromkeys(('name', 'aliases')),
+    ports=dict.fromkeys(('published', 'target', 'protocol', 'mode')),
+    endpoint_mode=None,
+    secrets=_FILE_REF,
+    configs=_FILE_REF,
+    mounts=dict.fromkeys(('type', 'source', 'target', 'read_only', 'tmpfs_size')),
+    healthcheck=dict.fromkeys(('test', 'interval', 'timeout', 'retries', 'start_period', 'disable')),
+    resources=dict(limits=_LIMITS, reservations=_LIMITS),
+    placement=dict(constraints=None, preferences=dict(spread=None), max_replicas_per_node=None),
+    update_config=_UPDATE,
+    rollback_config=_UPDATE,
+    restart_policy=dict.fromkeys(('condition', 'delay', 'max_attempts', 'window')),
+    logging=dict.fromkeys(('driver', 'options')),
+    force_update=None,
 )
-UPDATE_KEYS = ('parallelism', 'delay', 'failure_action', 'monitor', 'max_failure_ratio', 'order')
+SERVICE_KEYS = tuple(SERVICE_SCHEMA)
 
 
 def object_name(stack, key, data):
@@ -88,7 +108,7 @@ def parse_refs(value, path, declared, kind):
         item_path = '%s[%d]' % (path, index)
         if isinstance(ref, str):
             ref = dict(source=ref)
-        check_keys(ref, item_path, ('source', 'target', 'uid', 'gid', 'mode'), required=('source',))
+        check_keys(ref, item_path, _FILE_REF, required=('source',))
         source = parse_str(ref['source'], item_path + '.source')
         if source not in declared:
             raise StackError('%s.source: %s %r is not declared in %s (declared: %s)' % (
@@ -143,7 +163,7 @@ def parse_networks(value, path, key):
         item_path = '%s[%d]' % (path, index)
         if isinstance(net, str):
             net = dict(name=net)
-        check_keys(net, item_path, ('name', 'aliases'), required=('name',))
+        check_keys(net, item_path, SERVICE_SCHEMA['networks'], required=('name',))
         aliases = parse_string_list(net.get('aliases'), item_path + '.aliases') or []
         out.append(dict(name=parse_str(net['name'], item_path + '.name'), aliases=sorted(set(aliases + [key]))))
     names = [n['name'] for n in out]
@@ -157,7 +177,7 @@ def parse_ports(value, path, endpoint_mode):
     out = []
     for index, port in enumerate(value or []):
         item_path = '%s[%d]' % (path, index)
-        check_keys(port, item_path, ('published', 'target', 'protocol', 'mode'), required=('target',))
+        check_keys(port, item_path, SERVICE_SCHEMA['ports'], required=('target',))
         parsed = dict(
             target=parse_int(port['target'], item_path + '.target', 1, 65535),
             published=parse_int(port['published'], item_path + '.published', 1, 65535)
@@ -179,7 +199,7 @@ def parse_mounts(value, path):
     out = []
     for index, mount in enumerate(value or []):
         item_path = '%s[%d]' % (path, index)
-        check_keys(mount, item_path, ('type', 'source', 'target', 'read_only', 'tmpfs_size'), required=('target',))
+        check_keys(mount, item_path, SERVICE_SCHEMA['mounts'], required=('target',))
         kind = parse_choice(mount.get('type') or 'volume', item_path + '.type', ('volume', 'bind', 'tmpfs'))
         source = parse_str(mount['source'], item_path + '.source') if mount.get('source') is not None else None
         if kind == 'bind' and not (source or '').startswith('/'):
@@ -207,7 +227,7 @@ def parse_mounts(value, path):
 def parse_healthcheck(value, path):
     if value is None:
         return None
-    check_keys(value, path, ('test', 'interval', 'timeout', 'retries', 'start_period', 'disable'))
+    check_keys(value, path, SERVICE_SCHEMA['healthcheck'])
     if value.get('disable') is not None and parse_bool(value['disable'], path + '.disable'):
         others = sorted(k for k in value if k != 'disable' and value[k] is not None)
         if others:
@@ -238,12 +258,12 @@ def parse_resources(value, path):
     out = dict(limits={}, reservations={})
     if value is None:
         return out
-    check_keys(value, path, ('limits', 'reservations'))
+    check_keys(value, path, SERVICE_SCHEMA['resources'])
     for part in ('limits', 'reservations'):
         if value.get(part) is None:
             continue
         part_path = '%s.%s' % (path, part)
-        check_keys(value[part], part_path, ('cpus', 'memory'))
+        check_keys(value[part], part_path, SERVICE_SCHEMA['resources'][part])
         if value[part].get('cpus') is not None:
             out[part]['nano_cpus'] = parse_cpus(value[part]['cpus'], part_path + '.cpus')
         if value[part].get('memory') is not None:
@@ -260,7 +280,7 @@ def parse_placement(value, path):
     out = dict(constraints=[], preferences=[], max_replicas_per_node=0)
     if value is None:
         return out
-    check_keys(value, path, ('constraints', 'preferences', 'max_replicas_per_node'))
+    check_keys(value, path, SERVICE_SCHEMA['placement'])
     constraints = parse_string_list(value.get('constraints'), path + '.constraints') or []
     for index, constraint in enumerate(constraints):
         if '==' not in constraint and '!=' not in constraint:
@@ -269,7 +289,7 @@ def parse_placement(value, path):
     out['constraints'] = sorted(constraints)
     for index, pref in enumerate(value.get('preferences') or []):
         item_path = '%s.preferences[%d]' % (path, index)
-        check_keys(pref, item_path, ('spread',), required=('spread',))
+        check_keys(pref, item_path, SERVICE_SCHEMA['placement']['preferences'], required=('spread',))
         out['preferences'].append(dict(spread=parse_str(pref['spread'], item_path + '.spread')))
     if value.get('max_replicas_per_node') is not None:
         out['max_replicas_per_node'] = parse_int(value['max_replicas_per_node'], path + '.max_replicas_per_node')
@@ -280,7 +300,7 @@ def parse_update_config(value, path, rollback=False):
     out = dict(UPDATE_DEFAULTS)
     if value is None:
         return out
-    check_keys(value, path, UPDATE_KEYS)
+    check_keys(value, path, SERVICE_SCHEMA['rollback_config' if rollback else 'update_config'])
     actions = ('continue', 'pause') if rollback else ('continue', 'pause', 'rollback')
     for key, item, item_path in items_with_paths(value, path):
         if key == 'parallelism':
@@ -300,7 +320,7 @@ def parse_restart_policy(value, path, job):
     out = dict(RESTART_DEFAULTS, condition='on-failure' if job else 'any')
     if value is None:
         return out
-    check_keys(value, path, ('condition', 'delay', 'max_attempts', 'window'))
+    check_keys(value, path, SERVICE_SCHEMA['restart_policy'])
     for key, item, item_path in items_with_paths(value, path):
         if key == 'condition':
             out[key] = parse_choice(item, item_path, ('any', 'on-failure', 'none'))
@@ -316,7 +336,7 @@ def parse_restart_policy(value, path, job):
 def parse_logging(value, path):
     if value is None:
         return None
-    check_keys(value, path, ('driver', 'options'), required=('driver',))
+    check_keys(value, path, SERVICE_SCHEMA['logging'], required=('driver',))
     return dict(driver=parse_str(value['driver'], path + '.driver'),
                 options=parse_string_map(value.get('options'), path + '.options'))
 
