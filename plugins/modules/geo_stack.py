@@ -221,13 +221,15 @@ options:
         description: Keys of O(secrets), or dicts whose C(source) is such a key.
         type: list
         elements: raw
-        suboptions:
+        suboptions: &file_ref
           source:
-            description: The key of the secret in O(secrets).
+            description: The key of the secret in O(secrets) (of the config in O(configs)).
             type: str
             required: true
           target:
-            description: A file name under C(/run/secrets) or an absolute path; default the source key.
+            description:
+              - Secrets, a file name under C(/run/secrets) or an absolute path; default the source key.
+              - Configs, the path of the file in the containers; default C(/<source>).
             type: str
           uid:
             description: The file's owner.
@@ -245,26 +247,7 @@ options:
         description: Keys of O(configs), or dicts whose C(source) is such a key.
         type: list
         elements: raw
-        suboptions:
-          source:
-            description: The key of the config in O(configs).
-            type: str
-            required: true
-          target:
-            description: The path of the file in the containers; default C(/<source>).
-            type: str
-          uid:
-            description: The file's owner.
-            type: str
-            default: '0'
-          gid:
-            description: The file's group.
-            type: str
-            default: '0'
-          mode:
-            description: The file's mode, an int such as C(0o400) or an octal string such as V('0400').
-            type: raw
-            default: '0444'
+        suboptions: *file_ref
       mounts:
         description: Volumes, bind mounts and tmpfs mounts.
         type: list
@@ -323,7 +306,7 @@ options:
           limits:
             description: At most this much.
             type: dict
-            suboptions:
+            suboptions: &resources
               cpus:
                 description: CPUs (a number).
                 type: float
@@ -333,13 +316,7 @@ options:
           reservations:
             description: At least this much must be free on a node for a task to be placed there.
             type: dict
-            suboptions:
-              cpus:
-                description: CPUs (a number).
-                type: float
-              memory:
-                description: Memory (a memory size, at least 4M).
-                type: raw
+            suboptions: *resources
       placement:
         description: Where tasks may run.
         type: dict
