@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.geostack.swarm.plugins.module_utils.waiter import Waiter, WaitTimeout
+from ansible_collections.geostack.swarm.plugins.module_utils.waiter import WAIT_ARGUMENT_SPEC, Waiter, WaitTimeout
 
 pytestmark = pytest.mark.unit
 
@@ -86,3 +86,11 @@ def test_from_params():
     waiter = Waiter.from_params(dict(wait=True, wait_timeout=42, wait_sleep=7), clock=clock, sleeper=clock.sleep)
     assert (waiter.timeout, waiter.sleep, waiter.clock, waiter.sleeper) == (42, 7, clock, clock.sleep)
     assert (Waiter.from_params({}).timeout, Waiter.from_params({}).sleep) == (300, 2)
+
+
+def test_argument_spec_with_a_modules_defaults():
+    spec = Waiter.argument_spec(wait_timeout=600)
+    assert spec == dict(wait=dict(type='bool', default=True), wait_timeout=dict(type='int', default=600),
+                        wait_sleep=dict(type='int', default=2))
+    assert WAIT_ARGUMENT_SPEC['wait_timeout']['default'] == 300
+    assert Waiter.argument_spec() == WAIT_ARGUMENT_SPEC
