@@ -650,8 +650,19 @@ class StackManager(ChangeTracker):
         for entry in self.result['services'].values():
             entry['running'] = running.get(entry['id'], 0) if entry['id'] and entry['action'] != 'removed' else 0
 
-    # ---- present --------------------------------------------------------------------------------------------------
+    # ---- present: plan (what differs), then act ----------------------------------------------------------------
     def present(self, stack, network_ids, network_names):
+        plan = self.plan(stack, network_ids, network_names)
+        self.result['changed'] = bool(plan['new_secrets'] or plan['new_configs'] or plan['pruned']
+                                      or plan['unused_secrets'] or plan['unused_configs']
+                                      or any(action != 'unchanged' for _k, _s, _c, action in plan['services']))
+        if not self.check_mode:
+            self.apply(stack, network_ids, plan)
+        self.count_running()
+        self.done()
+
+    def plan(self, stack, network_ids, network_names):
+        """What to create, update, recreate and remove; fills the result and the diff, changes nothing."""
         name = stack['name']
         services = self.client.services()
         by_name = dict(((s.get('Spec') or {}).get('Name'), s) for s in services)
@@ -661,35 +672,12 @@ class StackManager(ChangeTracker):
         config_ids = dict(((c.get('Spec') or {}).get('Name'), c.get('ID')) for c in configs)
         self.result['secrets'] = dict((k, v['name']) for k, v in stack['secrets'].items())
         self.result['configs'] = dict((k, v['name']) for k, v in stack['configs'].items())
-        new_secrets = [s for s in stack['secrets'].values() if s['name'] not in secret_ids]
-        new_configs = [c for c in stack['configs'].values() if c['name'] not in config_ids]
 
         plan = []
         for key, svc in sorted(stack['services'].items()):
             current = by_name.get(svc['name'])
             after = service_view(service_spec(stack, svc, network_ids, secret_ids, config_ids))
-            if current is None:
-                action, diffs = 'created', []
-            else:
-                before = service_view(current.get('Spec'), network_names)
-                diffs = differences(before, after)
-                if before['mode'] != after['mode']:
-                    action = 'recreated'
-                else:
-                    action = 'updated' if diffs else 'unchanged'
-                if action == 'unchanged' and after['mode'] in JOB_MODES:
-                    job = job_state(current, self.client.tasks(filters={'service': current['ID']}))
-                    if job['state'] == 'failed':
-                        # run it again: an update, even with the same spec, starts a new iteration
-                        action = 'updated'
-                        diffs = [change_record('job', 'failed', 'complete')]
-                if diffs:
-                    self.before[key] = before
-            if action != 'unchanged':
-                self.after[key] = after
-            self.result['services'][key] = self.entry(svc['name'], current and current.get('ID'), action, after,
-                                                      diffs)
-            plan.append((key, svc, current, action))
+            plan.append((key, svc, current, self.service_action(key, svc['name'], current, after, network_names)))
 
         desired_names = set(svc['name'] for svc in stack['services'].values())
         ours = [s for s in services if _labels(s).get(NAMESPACE_LABEL) == name
@@ -713,24 +701,49 @@ class StackManager(ChangeTracker):
         unused_configs = self.unused(configs, remaining, 'Config', set(c['name'] for c in stack['configs'].values()))
         self.result['removed_secrets'] = sorted(s['Spec']['Name'] for s in unused_secrets)
         self.result['removed_configs'] = sorted(c['Spec']['Name'] for c in unused_configs)
+        return dict(services=plan, pruned=pruned, secret_ids=secret_ids, config_ids=config_ids,
+                    new_secrets=[s for s in stack['secrets'].values() if s['name'] not in secret_ids],
+                    new_configs=[c for c in stack['configs'].values() if c['name'] not in config_ids],
+                    unused_secrets=unused_secrets, unused_configs=unused_configs)
 
-        self.result['changed'] = bool(new_secrets or new_configs or pruned or unused_secrets or unused_configs
-                                      or any(action != 'unchanged' for _k, _s, _c, action in plan))
-        if self.check_mode:
-            self.count_running()
-            return self.done()
+    def service_action(self, key, name, current, after, network_names):
+        """What to do with one declared service; records its entry (with its differences) and its diff."""
+        if current is None:
+            action, diffs = 'created', []
+        else:
+            before = service_view(current.get('Spec'), network_names)
+            diffs = differences(before, after)
+            if before['mode'] != after['mode']:
+                action = 'recreated'
+            else:
+                action = 'updated' if diffs else 'unchanged'
+            if action == 'unchanged' and after['mode'] in JOB_MODES:
+                job = job_state(current, self.client.tasks(filters={'service': current['ID']}))
+                if job['state'] == 'failed':
+                    # run it again: an update, even with the same spec, starts a new iteration
+                    action = 'updated'
+                    diffs = [change_record('job', 'failed', 'complete')]
+            if diffs:
+                self.before[key] = before
+        if action != 'unchanged':
+            self.after[key] = after
+        self.result['services'][key] = self.entry(name, current and current.get('ID'), action, after, diffs)
+        return action
 
-        for obj in new_secrets:
+    def apply(self, stack, network_ids, plan):
+        """Carry the plan out: objects first, then services, the wait, and the objects no longer used last."""
+        secret_ids, config_ids = plan['secret_ids'], plan['config_ids']
+        for obj in plan['new_secrets']:
             created = self.client.call('Creating secret %s' % obj['name'], self.client.api.create_secret,
                                        name=obj['name'], data=obj['data'], labels=obj['labels'])
             secret_ids[obj['name']] = created['ID']
-        for obj in new_configs:
+        for obj in plan['new_configs']:
             created = self.client.call('Creating config %s' % obj['name'], self.client.api.create_config,
                                        name=obj['name'], data=obj['data'], labels=obj['labels'])
             config_ids[obj['name']] = created['ID']
 
         waiting = []
-        for key, svc, current, action in plan:
+        for key, svc, current, action in plan['services']:
             if action == 'unchanged':
                 continue
             spec = service_spec(stack, svc, network_ids, secret_ids, config_ids)
@@ -747,17 +760,15 @@ class StackManager(ChangeTracker):
                 service_id = created['ID']
             self.result['services'][key]['id'] = service_id
             waiting.append((key, service_id, svc))
-        for service in pruned:
+        for service in plan['pruned']:
             self.client.call('Removing service %s' % service['Spec']['Name'], self.client.api.remove_service,
                              service['ID'])
         if self.params['wait'] and waiting:
             self.wait_converged(waiting)
-        for obj in unused_secrets:
+        for obj in plan['unused_secrets']:
             self.client.call('Removing secret %s' % obj['Spec']['Name'], self.client.api.remove_secret, obj['ID'])
-        for obj in unused_configs:
+        for obj in plan['unused_configs']:
             self.client.call('Removing config %s' % obj['Spec']['Name'], self.client.api.remove_config, obj['ID'])
-        self.count_running()
-        self.done()
 
     def unused(self, objects, specs, kind, declared):
         """The stack's objects that are neither declared nor used by any remaining service."""
