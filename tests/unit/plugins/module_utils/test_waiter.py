@@ -8,21 +8,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.geostack.swarm.plugins.module_utils.waiter import WAIT_ARGUMENT_SPEC, Waiter, WaitTimeout
+from ansible_collections.geostack.swarm.tests.unit.plugins.modules.fake_docker import FakeClock as Clock
 
 pytestmark = pytest.mark.unit
-
-
-class Clock(object):
-    def __init__(self):
-        self.now = 50.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def ready_after(polls, seen='n1 ready'):
