@@ -66,6 +66,20 @@ def _unknown_keys(where, mapping, known):
     return None
 
 
+def _declared(var, items, what, known, problems):
+    """Each item of a declared list as ``(where, item, before)``: ``where`` names it in messages, ``before`` counts the
+    problems found before its own. An item that is not a mapping is reported as needing ``what`` and skipped; unknown
+    keys (not in ``known``) are reported."""
+    for index, item in enumerate(items):
+        where = _label(var, index, item)
+        if not isinstance(item, dict):
+            problems.append('%s must be a mapping with %s' % (where, what))
+            continue
+        before = len(problems)
+        problems.extend(p for p in [_unknown_keys(where, item, known)] if p)
+        yield where, item, before
+
+
 def split_table(table, default_schema='public'):
     """'schema.table' or 'table' -> (schema, table); None when it is neither."""
     if not isinstance(table, str):
@@ -104,13 +118,8 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
     if not isinstance(datasets, (list, tuple)):
         return [], ['%s must be a list of datasets, got %s' % (var, type(datasets).__name__)]
     out, problems, names, tables = [], [], {}, {}
-    for index, item in enumerate(datasets):
-        where = _label(var, index, item)
-        if not isinstance(item, dict):
-            problems.append('%s must be a mapping with name, a source (sample, file or url), table and srid' % where)
-            continue
-        before = len(problems)
-        problems.extend(p for p in [_unknown_keys(where, item, DATASET_KEYS)] if p)
+    for where, item, before in _declared(var, datasets, 'name, a source (sample, file or url), table and srid',
+                                         DATASET_KEYS, problems):
         name = item.get('name')
         if not isinstance(name, str) or not NAME.match(name):
             problems.append('%s.name: %r must be lower-case letters, digits and _ (at most 40, starting with a letter)'
@@ -227,13 +236,7 @@ def layers_plan(layers, datasets, var='geostack_layers', datasets_var='geostack_
         return [], ['%s must be a list of layers, got %s' % (var, type(layers).__name__)]
     by_table = dict((d.get('qualified'), d) for d in datasets or [] if isinstance(d, dict) and d.get('qualified'))
     out, problems, names = [], [], {}
-    for index, item in enumerate(layers):
-        where = _label(var, index, item)
-        if not isinstance(item, dict):
-            problems.append('%s must be a mapping with name, table and type' % where)
-            continue
-        before = len(problems)
-        problems.extend(p for p in [_unknown_keys(where, item, LAYER_KEYS)] if p)
+    for where, item, before in _declared(var, layers, 'name, table and type', LAYER_KEYS, problems):
         name = item.get('name')
         if not isinstance(name, str) or not LAYER_NAME.match(name):
             problems.append('%s.name: %r must start with a letter, then letters, digits, _ and -' % (where, name))
