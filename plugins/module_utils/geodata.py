@@ -46,11 +46,25 @@ STYLE_KEYS = ('fill', 'stroke', 'stroke_width', 'size', 'opacity')
 LAYER_TYPES = ('polygon', 'line', 'point', 'raster')
 STAGING_SCHEMA = 'geostack_staging'
 
-NAME = re.compile(r'^[a-z][a-z0-9_]{0,39}$')
-IDENTIFIER = re.compile(r'^[a-z_][a-z0-9_]{0,62}$')
-LAYER_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_-]{0,62}$')
-COLOUR = re.compile(r'^#[0-9A-Fa-f]{6}$')
-TILE_SIZE = re.compile(r'^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}$')
+# Anchored with \Z, never $: in Python (and Jinja's match) $ also matches before a trailing newline.
+NAME = re.compile(r'^[a-z][a-z0-9_]{0,39}\Z')
+IDENTIFIER = re.compile(r'^[a-z_][a-z0-9_]{0,62}\Z')
+LAYER_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_-]{0,62}\Z')
+COLOUR = re.compile(r'^#[0-9A-Fa-f]{6}\Z')
+TILE_SIZE = re.compile(r'^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}\Z')
+CHECKSUM = re.compile(r'^(sha256|sha512|sha1|md5):[0-9a-fA-F]+\Z')
+# A URL with a host (a name, an IPv4 or a bracketed IPv6 address), an optional port and path, no spaces.
+URL = re.compile(r'^(https?|ftp)://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*'
+                 r'|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][^\s]*)?\Z')
+# Where PostgreSQL and PostGIS keep their own objects: a dataset's table never goes there, nor takes their names.
+RESERVED_SCHEMAS = ('information_schema', 'topology', 'tiger', 'tiger_data')
+RESERVED_TABLES = ('spatial_ref_sys', 'geometry_columns', 'geography_columns', 'raster_columns', 'raster_overviews')
+# ogr2ogr's -nlt values a dataset's geometry_type may take.
+GEOMETRY_TYPES = ('GEOMETRY', 'POINT', 'LINESTRING', 'POLYGON', 'MULTIPOINT', 'MULTILINESTRING', 'MULTIPOLYGON',
+                  'GEOMETRYCOLLECTION', 'PROMOTE_TO_MULTI', 'CONVERT_TO_LINEAR', 'CONVERT_TO_CURVES')
+# What the edge serves itself (roles/edge/templates/geostack.conf.j2, the edge image): no route may take these.
+EDGE_PATHS = ('/index.html', '/leaflet', '/geostack-map.js', '/geostack.css', '/healthz')
+ROUTE = re.compile(r'^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/?\Z')
 
 
 def _label(var, index, item):
@@ -92,6 +106,15 @@ def split_table(table, default_schema='public'):
     return tuple(parts)
 
 
+def reserved_table_problem(schema, table):
+    """Why ``schema.table`` is PostgreSQL's or PostGIS's own, or None."""
+    if schema.startswith('pg_') or schema in RESERVED_SCHEMAS:
+        return 'the schema %s is reserved by PostgreSQL or PostGIS' % schema
+    if table.startswith('pg_') or table in RESERVED_TABLES:
+        return 'the name %s is reserved by PostgreSQL or PostGIS (its catalogues and views)' % table
+    return None
+
+
 def _srid_problem(where, srid, required=True):
     if srid is None:
         return '%s: set it to the SRID (EPSG code) of the table' % where if required else None
@@ -117,7 +140,7 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
         datasets = []
     if not isinstance(datasets, (list, tuple)):
         return [], ['%s must be a list of datasets, got %s' % (var, type(datasets).__name__)]
-    out, problems, names, tables = [], [], {}, {}
+    out, problems, names, tables, staged = [], [], {}, {}, {}
     for where, item, before in _declared(var, datasets, 'name, a source (sample, file or url), table and srid',
                                          DATASET_KEYS, problems):
         name = item.get('name')
@@ -163,7 +186,7 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
                             problems.append('%s.file: the Shapefile %s has no %s beside it' % (where, path, ext))
         else:
             url = item['url']
-            if not isinstance(url, str) or not re.match(r'^(https?|ftp)://\S+$', url):
+            if not isinstance(url, str) or not URL.match(url):
                 problems.append('%s.url: %r must be an http(s):// or ftp:// URL' % (where, url))
             else:
                 plan.update(source_type='url', source=url)
@@ -173,13 +196,14 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
                                     'them' % where)
         if plan.get('source_type') in ('file', 'url'):
             if fmt not in FORMAT_KINDS:
-                problems.append('%s: the format of %s is not known from its name: set format to one of %s'
-                                % (where, plan['source'], ', '.join(sorted(FORMAT_KINDS))))
+                if item.get('format') in (None, ''):
+                    problems.append('%s: the format of %s is not known from its name: set format to one of %s'
+                                    % (where, plan['source'], ', '.join(sorted(FORMAT_KINDS))))
             else:
                 plan.update(format=fmt, kind=FORMAT_KINDS[fmt])
                 basename = os.path.basename(plan['source'].split('?')[0]) or (name or 'source')
                 plan['container_path'] = ('/vsizip//data/' if fmt == 'zip' else '/data/') + basename
-        if plan['checksum'] and not re.match(r'^(sha256|sha512|sha1|md5):[0-9a-fA-F]+$', str(plan['checksum'])):
+        if plan['checksum'] and not CHECKSUM.match(str(plan['checksum'])):
             problems.append('%s.checksum: %r must be algorithm:hexdigest, e.g. sha256:0123...' % (where, plan['checksum']))
         parts = split_table(item.get('table'))
         if parts is None:
@@ -188,11 +212,19 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
         elif parts[0] == STAGING_SCHEMA:
             problems.append('%s.table: the schema %s is where tables are loaded before they replace the old ones: '
                             'choose another' % (where, STAGING_SCHEMA))
+        elif reserved_table_problem(*parts):
+            problems.append('%s.table: %s: %s; choose another' % (where, '.'.join(parts), reserved_table_problem(*parts)))
         else:
             key = '.'.join(parts)
             if key in tables:
                 problems.append('%s.table: %s is also the table of %s' % (where, key, tables[key]))
+            elif parts[1] in staged:
+                # geostack-load stages every table as geostack_staging.<table>: two schemas, one name, one overwrites.
+                problems.append('%s.table: %s and %s (%s) are both loaded through the staging table %s.%s, where one '
+                                'would overwrite the other: give the tables different names'
+                                % (where, key, staged[parts[1]][0], staged[parts[1]][1], STAGING_SCHEMA, parts[1]))
             tables[key] = where
+            staged.setdefault(parts[1], (key, where))
             plan.update(schema=parts[0], table=parts[1], qualified=key)
         for key, required in (('srid', True), ('source_srid', False)):
             problem = _srid_problem('%s.%s' % (where, key), item.get(key), required)
@@ -200,11 +232,23 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
                 problems.append(problem)
         plan['srid'] = item.get('srid')
         plan['source_srid'] = item.get('source_srid') or ''
+        for key in ('layer', 'x', 'y', 'wkt'):
+            if item.get(key) not in (None, '') and (not isinstance(item[key], str) or re.search(r'[\x00-\x1f]', item[key])):
+                problems.append('%s.%s: %r must be a name (one line of text)' % (where, key, item[key]))
+        if plan['geometry_type'] and str(plan['geometry_type']).upper() not in GEOMETRY_TYPES:
+            problems.append('%s.geometry_type: %r must be one of %s' % (where, plan['geometry_type'], ', '.join(GEOMETRY_TYPES)))
+        if item.get('format') not in (None, '') and item['format'] not in FORMAT_KINDS:
+            problems.append('%s.format: %r must be one of %s' % (where, item['format'], ', '.join(sorted(FORMAT_KINDS))))
         if plan.get('format') == 'CSV':
             if not (plan['wkt'] or (plan['x'] and plan['y'])):
                 problems.append('%s: a CSV source needs x and y (the coordinate columns) or wkt (a WKT column)' % where)
             if not plan['source_srid']:
                 problems.append('%s.source_srid: a CSV source does not say its SRID: set source_srid' % where)
+        elif (plan.get('format') == 'ESRI Shapefile' and plan.get('source_type') == 'file' and not plan['source_srid']
+              and not any(f.lower().endswith('.prj') for f in plan['files'])):
+            # Without a .prj, ogr2ogr cannot reproject (-t_srs) what it does not know the CRS of: the load job fails.
+            problems.append('%s.source_srid: the Shapefile %s has no .prj beside it, so its coordinate system is not '
+                            'known: set source_srid (or add the .prj)' % (where, plan['source']))
         if plan.get('kind') == 'raster' and not TILE_SIZE.match(str(plan['tile_size'])):
             problems.append('%s.tile_size: %r must be WIDTHxHEIGHT, e.g. 256x256' % (where, plan['tile_size']))
         if len(problems) == before:
@@ -289,19 +333,30 @@ def layers_plan(layers, datasets, var='geostack_layers', datasets_var='geostack_
     return out, problems
 
 
-def route_problems(routes):
-    """``routes``: {variable name: path prefix}. Paths must start with /, not be / (the landing page), and no two may
-    be equal or one inside the other."""
+def route_problems(routes, edge_paths=EDGE_PATHS):
+    """``routes``: {variable name: path prefix}. Paths must start with /, not be / (the landing page), have no . or ..
+    segment, stay clear of what the edge serves itself (``edge_paths``), and no two may be equal or one inside the
+    other."""
     problems = []
     clean = {}
     for var in sorted(routes or {}):
         path = routes[var]
-        if not isinstance(path, str) or not re.match(r'^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/?$', path):
+        if not isinstance(path, str) or not ROUTE.match(path):
             problems.append('%s: %r must be a path such as /mapserver (letters, digits, . _ ~ -; not /, which is the '
                             'landing page)' % (var, path))
             continue
+        if any(segment in ('.', '..') for segment in path.split('/')):
+            problems.append('%s: %r must not have a . or .. segment' % (var, path))
+            continue
         clean[var] = path.rstrip('/') + '/'
     names = sorted(clean)
+    for var in names:
+        for own in edge_paths:
+            a, b = clean[var], own.rstrip('/') + '/'
+            if a.startswith(b) or b.startswith(a):
+                problems.append('%s=%s collides with %s, which the edge serves itself (%s): choose another path prefix'
+                                % (var, clean[var].rstrip('/'), own, ', '.join(('/',) + tuple(edge_paths))))
+                break
     for i, first in enumerate(names):
         for second in names[i + 1:]:
             a, b = clean[first], clean[second]

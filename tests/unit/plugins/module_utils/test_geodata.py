@@ -92,6 +92,32 @@ def test_a_zip_is_read_through_vsizip():
     (dict(ELEVATION, tile_size='big'), "tile_size: 'big' must be WIDTHxHEIGHT"),
     (dict(COUNTRIES, url='http://x/c.gpkg', sample=None, checksum='md6:00'), "checksum: 'md6:00' must be algorithm:hexdigest"),
     ('countries', 'geostack_datasets[0] must be a mapping'),
+    # PostgreSQL's and PostGIS's own names
+    (dict(COUNTRIES, table='public.spatial_ref_sys'), 'geostack_datasets[0] (countries).table: public.spatial_ref_sys: the name'),
+    (dict(COUNTRIES, table='geometry_columns'), '(countries).table: public.geometry_columns: the name geometry_columns is reserved'),
+    (dict(COUNTRIES, table='gis.raster_overviews'), 'the name raster_overviews is reserved'),
+    (dict(COUNTRIES, table='pg_catalog.countries'), 'the schema pg_catalog is reserved'),
+    (dict(COUNTRIES, table='pg_temp.countries'), 'the schema pg_temp is reserved'),
+    (dict(COUNTRIES, table='information_schema.countries'), 'the schema information_schema is reserved'),
+    (dict(COUNTRIES, table='topology.countries'), 'the schema topology is reserved'),
+    (dict(COUNTRIES, table='public.pg_countries'), 'the name pg_countries is reserved'),
+    # a trailing newline is not accepted by an anchored pattern
+    (dict(COUNTRIES, name='countries\n'), "(countries\n).name: 'countries\\n' must be lower-case"),
+    (dict(COUNTRIES, table='public.countries\n'), "table: 'public.countries\\n' must be schema.table"),
+    (dict(ELEVATION, tile_size='256x256\n'), 'must be WIDTHxHEIGHT'),
+    (dict(COUNTRIES, url='http://x/c.gpkg', sample=None, checksum='sha256:ab\n'), 'must be algorithm:hexdigest'),
+    (dict(name='r', url='https://example.org/r.gpkg\n', table='r', srid=4326), 'must be an http(s):// or ftp:// URL'),
+    # URL syntax
+    (dict(name='r', url='https:///r.gpkg', table='r', srid=4326), "geostack_datasets[0] (r).url: 'https:///r.gpkg' must be"),
+    (dict(name='r', url='https://exa mple.org/r.gpkg', table='r', srid=4326), 'must be an http(s):// or ftp:// URL'),
+    (dict(name='r', url='https://-bad-.org/r.gpkg', table='r', srid=4326), 'must be an http(s):// or ftp:// URL'),
+    (dict(name='r', url=['https://example.org/r.gpkg'], table='r', srid=4326), 'must be an http(s):// or ftp:// URL'),
+    # types
+    (dict(COUNTRIES, name=5), "geostack_datasets[0].name: 5 must be lower-case"),
+    (dict(COUNTRIES, table=['public', 'countries']), 'must be schema.table or table'),
+    (dict(COUNTRIES, layer=['a']), "layer: ['a'] must be a name"),
+    (dict(COUNTRIES, geometry_type='CIRCLE'), "geometry_type: 'CIRCLE' must be one of"),
+    (dict(name='r', url='https://example.org/r.gpkg', table='r', srid=4326, format='KML'), "format: 'KML' must be one of"),
 ])
 def test_bad_datasets_are_named(item, expected):
     planned, problems = datasets_plan([item])
@@ -109,6 +135,27 @@ def test_csv_needs_coordinates_and_its_srid(tmp_path):
     planned, problems = datasets_plan([dict(name='stations', file=str(csv), table='stations', srid=3857,
                                             source_srid=4326, x='lon', y='lat')])
     assert problems == [] and planned[0]['format'] == 'CSV' and planned[0]['x'] == 'lon'
+
+
+def test_a_shapefile_without_prj_needs_source_srid(tmp_path):
+    for ext in ('.shp', '.shx', '.dbf'):
+        (tmp_path / ('roads' + ext)).write_bytes(b'x')
+    item = dict(name='roads', file=str(tmp_path / 'roads.shp'), table='roads', srid=3857)
+    _planned, problems = datasets_plan([item])
+    assert only_problem(problems) == ('geostack_datasets[0] (roads).source_srid: the Shapefile %s has no .prj beside '
+                                      'it, so its coordinate system is not known: set source_srid (or add the .prj)'
+                                      % (tmp_path / 'roads.shp'))
+    planned, problems = datasets_plan([dict(item, source_srid=4326)])
+    assert problems == [] and planned[0]['source_srid'] == 4326
+
+
+def test_two_schemas_one_table_name_share_the_staging_table():
+    _planned, problems = datasets_plan([dict(COUNTRIES, name='a_roads', table='a.roads'),
+                                        dict(COUNTRIES, name='b_roads', table='b.roads')])
+    assert only_problem(problems) == (
+        'geostack_datasets[1] (b_roads).table: b.roads and a.roads (geostack_datasets[0] (a_roads)) are both loaded '
+        'through the staging table geostack_staging.roads, where one would overwrite the other: give the tables '
+        'different names')
 
 
 def test_duplicate_names_and_tables_name_both_items():
@@ -190,6 +237,17 @@ def test_sound_routes():
     (dict(mapserver_path='/'), "mapserver_path: '/' must be a path such as /mapserver"),
     (dict(mapserver_path='maps'), "mapserver_path: 'maps' must be a path"),
     (dict(mapserver_path='/a b'), "mapserver_path: '/a b' must be a path"),
+    (dict(mapserver_path='/maps\n'), "mapserver_path: '/maps\\n' must be a path"),
+    (dict(mapserver_path='//maps'), "mapserver_path: '//maps' must be a path"),
+    (dict(mapserver_path='/maps/../x'), "mapserver_path: '/maps/../x' must not have a . or .. segment"),
+    (dict(mapserver_path='/..'), "mapserver_path: '/..' must not have a . or .. segment"),
+    (dict(mapserver_path=5), "mapserver_path: 5 must be a path"),
+    (dict(mapserver_path='/leaflet'), 'mapserver_path=/leaflet collides with /leaflet, which the edge serves itself'),
+    (dict(mapserver_path='/leaflet/maps'), 'mapserver_path=/leaflet/maps collides with /leaflet'),
+    (dict(qgis_server_path='/index.html'), 'qgis_server_path=/index.html collides with /index.html'),
+    (dict(qgis_server_path='/geostack-map.js/'), 'qgis_server_path=/geostack-map.js collides with /geostack-map.js'),
+    (dict(qgis_server_path='/geostack.css'), 'qgis_server_path=/geostack.css collides'),
+    (dict(qgis_server_path='/healthz'), 'qgis_server_path=/healthz collides with /healthz'),
 ])
 def test_bad_routes_are_named(routes, expected):
     assert expected in only_problem(route_problems(routes))
