@@ -104,7 +104,11 @@ networks:
   type: list
   elements: dict
 services:
-  description: Services as C({id, name, image, mode, replicas, running, networks}).
+  description:
+    - Services as C({id, name, image, mode, replicas, running, networks, labels, constraints, volumes, nodes}).
+    - C(labels) are the service's own labels (C(com.docker.stack.namespace), C(org.geostack.role), ...),
+      C(constraints) its placement constraints, C(volumes) the sources of its volume mounts, C(nodes) the IDs of the
+      nodes its running tasks are on.
   returned: always
   type: list
   elements: dict
@@ -132,19 +136,25 @@ def service_summaries(client):
     running = {}
     for task in client.tasks(filters={'desired-state': 'running'}):
         if (task.get('Status') or {}).get('State') == 'running':
-            running[task.get('ServiceID')] = running.get(task.get('ServiceID'), 0) + 1
+            running.setdefault(task.get('ServiceID'), []).append(task.get('NodeID'))
     result = []
     for service in client.services():
         spec = service.get('Spec') or {}
         mode = spec.get('Mode') or {}
         template = spec.get('TaskTemplate') or {}
+        container = template.get('ContainerSpec') or {}
+        nodes = running.get(service.get('ID'), [])
         result.append(dict(
             id=service.get('ID'), name=spec.get('Name'),
-            image=(template.get('ContainerSpec') or {}).get('Image'),
+            image=container.get('Image'),
             mode='global' if 'Global' in mode else 'replicated',
             replicas=(mode.get('Replicated') or {}).get('Replicas'),
-            running=running.get(service.get('ID'), 0),
+            running=len(nodes),
             networks=[n.get('Target') for n in template.get('Networks') or spec.get('Networks') or []],
+            labels=spec.get('Labels') or {},
+            constraints=list((template.get('Placement') or {}).get('Constraints') or []),
+            volumes=[m.get('Source') for m in container.get('Mounts') or [] if m.get('Type') == 'volume'],
+            nodes=sorted(set(n for n in nodes if n)),
         ))
     return result
 

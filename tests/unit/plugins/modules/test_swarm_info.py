@@ -80,9 +80,10 @@ def test_manager_lists_everything_sorted(info_module, api, make_task):
                          attachable=True, internal=False, encrypted=True, labels={'tier': 'front'}, ingress=False)
     assert r['networks'][1]['ingress'] is True
     assert r['services'] == [
-        dict(id='svc-agent', name='agent', image='nginx', mode='global', replicas=None, running=0, networks=[]),
+        dict(id='svc-agent', name='agent', image='nginx', mode='global', replicas=None, running=0, networks=[],
+             labels={}, constraints=[], volumes=[], nodes=[]),
         dict(id='svc-web', name='web', image='camptocamp/mapserver:8', mode='replicated', replicas=3, running=2,
-             networks=['id-geo_front']),
+             networks=['id-geo_front'], labels={}, constraints=[], volumes=[], nodes=['w1', 'w2']),
     ]
 
 
@@ -116,3 +117,16 @@ def test_service_networks_from_spec_when_not_in_task_template(api):
 def test_network_summary_without_ipam():
     summary = swarm_info.network_summary(dict(Id='x', Name='n', Driver='overlay', IPAM=None, Options=None))
     assert summary['subnets'] == [] and summary['encrypted'] is False and summary['labels'] == {}
+
+
+def test_service_labels_constraints_volumes(api):
+    spec = api.add_service('db', replicas=1)['Spec']
+    spec['Labels'] = {'com.docker.stack.namespace': 'geo', 'org.geostack.role': 'postgis'}
+    spec['TaskTemplate']['Placement'] = {'Constraints': ['node.labels.geostack.postgis == true']}
+    spec['TaskTemplate']['ContainerSpec']['Mounts'] = [
+        dict(Type='volume', Source='geo_pgdata', Target='/var/lib/postgresql/data'), dict(Type='tmpfs', Target='/dev/shm')]
+    client = SwarmClient(type('M', (), dict(params={}))(), api=api)
+    [summary] = swarm_info.service_summaries(client)
+    assert summary['labels'] == {'com.docker.stack.namespace': 'geo', 'org.geostack.role': 'postgis'}
+    assert summary['constraints'] == ['node.labels.geostack.postgis == true']
+    assert summary['volumes'] == ['geo_pgdata']
