@@ -38,7 +38,7 @@ def refused(parameters):
 class GeostackGuard(QgsServerFilter):
     """Refuses a request that holds a parameter of refused()."""
 
-    def requestReady(self):  # noqa: N802 pylint: disable=invalid-name (QGIS' name)
+    def requestReady(self):  # QGIS' name
         handler = self.serverInterface().requestHandler()
         names = refused(handler.parameterMap())
         if not names:
@@ -58,6 +58,6 @@ class GeostackGuardPlugin:
         server_iface.registerFilter(self.guard, -100)
 
 
-def serverClassFactory(server_iface):  # noqa: N802 pylint: disable=invalid-name (the name QGIS Server looks for)
+def serverClassFactory(server_iface):  # the name QGIS Server looks for
     """Called by QGIS Server when it loads the plugin."""
     return GeostackGuardPlugin(server_iface)
