@@ -155,14 +155,14 @@ NORTHING_FIRST = frozenset((2180, 3006, 3034, 3035, 3844, 31466, 31467, 31468, 3
 def normalise_crs(crs):
     """'urn:ogc:def:crs:EPSG::4326', 'http://www.opengis.net/def/crs/EPSG/0/4326' -> 'EPSG:4326'."""
     value = (crs or '').strip()
-    match = re.match(r'(?i)^(?:urn:ogc:def:crs:|https?://www\.opengis\.net/def/crs/)(EPSG|OGC)[:/][^:/]*[:/]+(\w+)$',
+    match = re.match(r'(?i)^(?:urn:ogc:def:crs:|https?://www\.opengis\.net/def/crs/)(EPSG|OGC)[:/][^:/]*[:/]+(\w+)\Z',
                      value)
     if match:
         authority, code = match.group(1).upper(), match.group(2)
         if authority == 'OGC' and code.upper() in ('CRS84', '1.3:CRS84'):
             return 'CRS:84'
         return '%s:%s' % (authority, code)
-    if re.match(r'(?i)^epsg:\d+$', value):
+    if re.match(r'(?i)^epsg:\d+\Z', value):
         return value.upper()
     if value.upper() in ('CRS:84', 'OGC:CRS84'):
         return 'CRS:84'
@@ -170,7 +170,7 @@ def normalise_crs(crs):
 
 
 def epsg_code(crs):
-    match = re.match(r'^EPSG:(\d+)$', normalise_crs(crs))
+    match = re.match(r'^EPSG:(\d+)\Z', normalise_crs(crs))
     return int(match.group(1)) if match else None
 
 
@@ -403,7 +403,7 @@ def parse_coverage_description(root, coverage=None):
 def _count_attribute(root, *names):
     for name in names:
         value = attr(root, name)
-        if value is not None and re.match(r'^\d+$', value.strip()):
+        if value is not None and re.match(r'^\d+\Z', value.strip()):
             return int(value)
     return None
 
