@@ -1,4 +1,4 @@
-"""Bad input to the swarm role fails before any change, with a message naming the variable.
+"""Bad input to the swarm, registry and docker_engine roles fails before any change, naming the variable.
 
 Each case runs playbooks/site.yml's swarm play against hosts that all resolve to this machine
 (connection local): the role must stop in its validation or preflight, so the local engine is only read.
@@ -121,6 +121,17 @@ REGISTRY_CASES = {
     'auth without password': (dict(registry_auth=True), 'registry_auth=true needs registry_username and registry_password'),
     'host not a manager': (dict(registry_host='w1'), 'registry_host=w1 is not a swarm manager'),
     'no registry image': (dict(registry_host='m2'), 'the images role provided no registry image on m2'),
+    'password of one character': (dict(registry_auth=True, registry_password='x'),
+                                  'registry_password must be a string of at least 12 characters'),
+    'password on two lines': (dict(registry_auth=True, registry_password='correct horse\nbattery'),
+                              'registry_password must be one line'),
+    'user name with a colon': (dict(registry_auth=True, registry_username='geo:stack', registry_password='x' * 16),
+                               'registry_username=geo:stack must be letters, digits'),
+    'port of the swarm': (dict(registry_port=2377), 'registry_port=2377 is reserved'),
+    'address with a space': (dict(registry_address='my registry'), 'registry_address=my registry must be a host name'),
+    'address with a trailing newline': (dict(registry_address='registry.example.org\n'),
+                                        'registry_address=registry.example.org must be a host name'),
+    'volume name': (dict(registry_volume='geo stack'), 'registry_volume=geo stack must be letters, digits'),
 }
 
 
@@ -136,3 +147,36 @@ def test_registry_bad_input_fails_before_any_change(tmp_path, env, case):
     assert message in ' '.join(result.stdout.split()), result.stdout[-5000:]
     assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
     assert not (tmp_path / 'pki').exists()
+
+
+# The engine's own variables, checked before the preflight reads the host (the play gathers facts, which only reads).
+ENGINE_CASES = {
+    'docker API on tcp': (dict(docker_engine_daemon_options={'hosts': ['unix:///var/run/docker.sock', 'tcp://0.0.0.0:2375']}),
+                          'docker_engine_daemon_options.hosts: tcp://0.0.0.0:2375 would open the Docker API on TCP'),
+    'docker API on tcp, as a string': (dict(docker_engine_daemon_options={'hosts': 'tcp://127.0.0.1:2376'}),
+                                       'docker_engine_daemon_options.hosts: tcp://127.0.0.1:2376 would open the Docker API'),
+    'docker API on tcp without tls': (dict(docker_engine_daemon_options={'hosts': ['tcp://0.0.0.0:2375'], 'tls': False}),
+                                      'docker_engine_daemon_options.tls=false with a tcp:// host'),
+    'live restore': (dict(docker_engine_daemon_options={'live-restore': True}),
+                     'docker_engine_daemon_options sets live-restore: true, which is incompatible with Swarm mode'),
+    'mirror not a URL': (dict(docker_engine_registry_mirrors=['mirror.example.org']),
+                         'docker_engine_registry_mirrors: mirror.example.org must be an http(s):// URL'),
+    'mirror with a trailing newline': (dict(docker_engine_registry_mirrors=['https://mirror.example.org\n']),
+                                       'docker_engine_registry_mirrors: https://mirror.example.org must be an http(s):// URL'),
+    'proxy not a URL': (dict(docker_engine_http_proxy='proxy:3128'),
+                        'docker_engine_http_proxy=proxy:3128 must be empty or a proxy URL'),
+    'log size': (dict(docker_engine_log_max_size='big'), 'docker_engine_log_max_size=big must be a size such as 10m'),
+    'address pool': (dict(docker_engine_default_address_pools=[{'base': '10.0.0.0/33', 'size': 24}]),
+                     'docker_engine_default_address_pools[0] must be {base: <IPv4 CIDR>'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(ENGINE_CASES))
+def test_engine_bad_input_fails_before_any_change(tmp_path, env, case):
+    extra_vars, message = ENGINE_CASES[case]
+    result = run_play(tmp_path, env, inventory(managers=['m1']), extra_vars, role='docker_engine')
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert message in ' '.join(result.stdout.split()), result.stdout[-5000:]
+    assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
+    # Stopped in the role's first task, before the preflight read the host.
+    assert 'Read the host' not in result.stdout, result.stdout[-3000:]

@@ -62,6 +62,167 @@ CASES = {
     'edge ports clash': (
         dict(edge_http_port=8443, edge_https_port=8443),
         'edge_http_port and edge_https_port must differ'),
+    # -- the stack's name and its Docker objects' names
+    'stack name ends with a dash': (
+        dict(geostack_stack='geo-'),
+        'geostack_stack=geo- must be lower-case letters, digits, _ and -, starting with a letter and ending with a letter'),
+    'stack name with a trailing newline': (
+        dict(geostack_stack='geostack\n'),
+        'geostack_stack=geostack must be lower-case letters'),
+    'stack name too long for the secret names': (
+        dict(geostack_stack='a' * 25),
+        'geostack_stack=%s is 25 characters: at most 24, for the Docker secret %s_postgis_superuser_password_<digest of 12>'
+        % ('a' * 25, 'a' * 25)),
+    'loading job name too long': (
+        dict(geostack_stack='a' * 24, geostack_datasets=[COUNTRIES, dict(COUNTRIES, name='b' * 40, table='public.b')]),
+        'geostack_datasets[1] (%s).name: the loading job %s_load_%s would be longer than the 63 characters'
+        % ('b' * 40, 'a' * 24, 'b' * 40)),
+    # -- the public URL
+    'public url with a path': (
+        dict(geostack_public_url='https://maps.example.org/geo'),
+        'geostack_public_url=https://maps.example.org/geo must be empty or a URL such as https://maps.example.org'),
+    'public url with a trailing newline': (
+        dict(geostack_public_url='https://maps.example.org\n'),
+        'geostack_public_url=https://maps.example.org must be empty or a URL'),
+    'public url port out of range': (
+        dict(geostack_public_url='https://maps.example.org:70000'),
+        'geostack_public_url=https://maps.example.org:70000: the port must be from 1 to 65535'),
+    'public url without a host': (
+        dict(geostack_public_url='https://'),
+        'geostack_public_url=https:// must be empty or a URL'),
+    # -- networks
+    'back network is the front network': (
+        dict(geostack_back_network='geostack_front'),
+        'geostack_back_network=geostack_front is also geostack_front_network'),
+    'back network not internal': (
+        dict(swarm_networks=[dict(name='geostack_front'), dict(name='geostack_back')]),
+        'geostack_back_network=geostack_back is declared in swarm_networks without internal: true'),
+    'network not declared': (
+        dict(swarm_networks=[dict(name='geostack_front'), dict(name='geostack_back', internal=True)],
+             geostack_front_network='front'),
+        'geostack_front_network=front is not declared in swarm_networks (geostack_front, geostack_back)'),
+    'bad network name': (
+        dict(geostack_back_network='back net'),
+        'geostack_back_network=back net is not a network name'),
+    # -- datasets
+    'two schemas one table name': (
+        dict(geostack_datasets=[dict(COUNTRIES, name='a_roads', table='a.roads'),
+                                dict(COUNTRIES, name='b_roads', table='b.roads')], geostack_layers=[]),
+        'geostack_datasets[1] (b_roads).table: b.roads and a.roads (geostack_datasets[0] (a_roads)) are both loaded '
+        'through the staging table geostack_staging.roads'),
+    'table spatial_ref_sys': (
+        dict(geostack_datasets=[dict(COUNTRIES, table='public.spatial_ref_sys')], geostack_layers=[]),
+        'geostack_datasets[0] (countries).table: public.spatial_ref_sys: the name spatial_ref_sys is reserved'),
+    'table in pg_catalog': (
+        dict(geostack_datasets=[dict(COUNTRIES, table='pg_catalog.countries')], geostack_layers=[]),
+        'geostack_datasets[0] (countries).table: pg_catalog.countries: the schema pg_catalog is reserved'),
+    'table in topology': (
+        dict(geostack_datasets=[dict(COUNTRIES, table='topology.countries')], geostack_layers=[]),
+        'geostack_datasets[0] (countries).table: topology.countries: the schema topology is reserved'),
+    'shapefile without prj nor source_srid': (
+        dict(geostack_datasets=[COUNTRIES, dict(name='roads', file='@DIR@/roads.shp', table='roads', srid=4326)]),
+        'geostack_datasets[1] (roads).source_srid: the Shapefile @DIR@/roads.shp has no .prj beside it'),
+    'csv without source_srid': (
+        dict(geostack_datasets=[COUNTRIES, dict(name='stations', file='@DIR@/stations.csv', table='stations', srid=4326,
+                                                x='lon', y='lat')]),
+        'geostack_datasets[1] (stations).source_srid: a CSV source does not say its SRID: set source_srid'),
+    'dataset url with a space': (
+        dict(geostack_datasets=[COUNTRIES, dict(name='r', url='https://exa mple.org/r.gpkg', table='r', srid=4326)]),
+        "geostack_datasets[1] (r).url: 'https://exa mple.org/r.gpkg' must be an http(s):// or ftp:// URL"),
+    'dataset url with a trailing newline': (
+        dict(geostack_datasets=[COUNTRIES, dict(name='r', url='https://example.org/r.gpkg\n', table='r', srid=4326)]),
+        'geostack_datasets[1] (r).url:'),
+    'dataset name with a trailing newline': (
+        dict(geostack_datasets=[dict(COUNTRIES, name='countries\n')], geostack_layers=[]),
+        'must be lower-case letters, digits and _ (at most 40, starting with a letter)'),
+    # -- routes on the edge
+    'route on the leaflet files': (
+        dict(mapserver_path='/leaflet'),
+        'mapserver_path=/leaflet collides with /leaflet, which the edge serves itself'),
+    'route on the stylesheet': (
+        dict(qgis_server_path='/geostack.css'),
+        'qgis_server_path=/geostack.css collides with /geostack.css, which the edge serves itself'),
+    'route on the health check': (
+        dict(mapserver_path='/healthz/'),
+        'mapserver_path=/healthz collides with /healthz'),
+    'route with dot-dot': (
+        dict(mapserver_path='/maps/../qgis'),
+        "mapserver_path: '/maps/../qgis' must not have a . or .. segment"),
+    'route without a leading slash': (
+        dict(qgis_server_path='qgis'),
+        "qgis_server_path: 'qgis' must be a path such as /mapserver"),
+    'route with a trailing newline': (
+        dict(qgis_server_path='/qgis\n'),
+        'qgis_server_path: '),
+    # -- published ports
+    'postgis on the https port': (
+        dict(postgis_publish_port=443),
+        'postgis_publish_port=443 is also edge_https_port: two services cannot publish one port'),
+    'edge on the swarm manager port': (
+        dict(edge_http_port=2377),
+        'edge_http_port=2377 is reserved: it is the port of the swarm managers'),
+    'edge on the gossip port': (
+        dict(edge_https_port=7946),
+        'edge_https_port=7946 is reserved: it is the gossip port of the swarm nodes'),
+    'postgis on the registry port': (
+        dict(postgis_publish_port=5000),
+        'postgis_publish_port=5000 is reserved: it is registry_port'),
+    'postgis on the vxlan port': (
+        dict(postgis_publish_port=4789, registry_port=5001),
+        'postgis_publish_port=4789 is reserved: it is the overlay traffic of the swarm'),
+    'postgis port out of range': (
+        dict(postgis_publish_port=70000),
+        'postgis_publish_port must be 0 (not published) or a port up to 65535'),
+    # -- PostgreSQL's own names
+    'database template1': (
+        dict(postgis_database='template1'),
+        'postgis_database=template1 is reserved by PostgreSQL'),
+    'database template0': (
+        dict(postgis_database='template0'),
+        'postgis_database=template0 is reserved by PostgreSQL'),
+    'database postgres': (
+        dict(postgis_database='postgres'),
+        'postgis_database=postgres is reserved by PostgreSQL'),
+    'database with a trailing newline': (
+        dict(postgis_database='gis\n'),
+        'postgis_database=gis must be lower-case letters, digits and _'),
+    'owner named postgres': (
+        dict(postgis_owner='postgres', postgis_superuser='admin'),
+        'postgis_owner=postgres is the name of the PostgreSQL superuser'),
+    'reader named pg_monitor': (
+        dict(postgis_reader='pg_monitor'),
+        'postgis_reader=pg_monitor is reserved by PostgreSQL'),
+    'owner named public': (
+        dict(postgis_owner='public'),
+        'postgis_owner=public is reserved by PostgreSQL'),
+    'volume with a trailing newline': (
+        dict(postgis_volume='geostack_pgdata\n'),
+        'postgis_volume=geostack_pgdata is not a volume name'),
+    # -- the edge's, the map servers' and the data's own variables
+    'server name with a trailing newline': (
+        dict(edge_server_names=['maps.example.org\n']),
+        'edge_server_names: maps.example.org is not a host name or an address'),
+    'edge constraint not a constraint': (
+        dict(edge_constraints=['manager']),
+        'edge_constraints: manager is not a placement constraint'),
+    'edge title on two lines': (
+        dict(edge_title='geo\nstack'),
+        'edge_title must be one line of text'),
+    'map server srs a string': (
+        dict(mapserver_srs='EPSG:4326'),
+        'mapserver_srs must be a list of EPSG:<code>'),
+    'map server srs with a trailing newline': (
+        dict(qgis_server_srs=['EPSG:4326\n']),
+        'qgis_server_srs: EPSG:4326 must be EPSG:<code>'),
+    'map server title empty': (
+        dict(mapserver_title=''),
+        'mapserver_title must be one line of text'),
+    'data reader reserved': (
+        dict(data_readers=['public']),
+        'data_readers: public is reserved by PostgreSQL'),
+    'data dir relative': (
+        dict(data_dir='datasets'),
+        'data_dir=datasets must be an absolute path'),
 }
 
 
@@ -70,8 +231,11 @@ def test_bad_input_fails_before_any_change(case, tmp_path):
     extra, expected = CASES[case]
     shp = tmp_path / 'lonely.shp'
     shp.write_bytes(b'not really a shapefile')
-    extra = json.loads(json.dumps(extra).replace('@SHP@', str(shp)))
-    expected = expected.replace('@SHP@', str(shp))
+    for name in ('roads.shp', 'roads.shx', 'roads.dbf'):
+        (tmp_path / name).write_bytes(b'not really a shapefile')
+    (tmp_path / 'stations.csv').write_text('id,lon,lat\n1,2,3\n')
+    extra = json.loads(json.dumps(extra).replace('@SHP@', str(shp)).replace('@DIR@', str(tmp_path)))
+    expected = expected.replace('@SHP@', str(shp)).replace('@DIR@', str(tmp_path))
     extra['geostack_credentials_dir'] = str(tmp_path / 'credentials')
     env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'),
                ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
