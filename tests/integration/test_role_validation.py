@@ -180,3 +180,30 @@ def test_engine_bad_input_fails_before_any_change(tmp_path, env, case):
     assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
     # Stopped in the role's first task, before the preflight read the host.
     assert 'Read the host' not in result.stdout, result.stdout[-3000:]
+
+
+# The images' own variables, checked before anything is read from the mirrors or built.
+IMAGES_CASES = {
+    'mirror over https': (dict(images_debian_mirror='https://deb.debian.org/debian'),
+                          'images_debian_mirror=https://deb.debian.org/debian must be an http:// URL'),
+    'mirror with a trailing newline': (dict(images_debian_security_mirror='http://deb.debian.org/debian-security\n'),
+                                       'images_debian_security_mirror=http://deb.debian.org/debian-security must be'),
+    'mirror without a host': (dict(images_debian_mirror='http:///debian'), 'images_debian_mirror=http:///debian must be'),
+    'proxy without a scheme': (dict(images_apt_proxy='apt-cache:3142'),
+                               'images_apt_proxy=apt-cache:3142 must be empty or a proxy URL'),
+    'npm registry not a URL': (dict(images_npm_registry_url='registry.npmjs.org'),
+                               'images_npm_registry_url=registry.npmjs.org must be an npm registry URL'),
+    'namespace with a space': (dict(images_namespace='geo stack'), 'images_namespace=geo stack is not a valid image'),
+    'unknown service to build': (dict(images_build=['nosuch']), 'images_build lists an unknown service nosuch'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(IMAGES_CASES))
+def test_images_bad_input_fails_before_any_change(tmp_path, env, case):
+    extra_vars, message = IMAGES_CASES[case]
+    result = run_play(tmp_path, env, inventory(managers=['m1']), dict(extra_vars, images_build_dir=str(tmp_path / 'build')),
+                      role='images')
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert message in ' '.join(result.stdout.split()), result.stdout[-5000:]
+    assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
+    assert not (tmp_path / 'build').exists()
