@@ -46,12 +46,19 @@ _value:
   elements: str
 """
 
+import re
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.geostack.swarm.plugins.module_utils.network import NetworkSpecError, overlaps, validate
 
 NETWORK_KEYS = ('name', 'subnet', 'gateway', 'ip_range', 'attachable', 'internal', 'encrypted', 'mtu', 'labels',
                 'driver_options', 'recreate', 'state')
+
+
+# A Docker network name, anchored with \Z ($ would accept a trailing newline); the networks Docker makes itself.
+NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\Z')
+RESERVED_NAMES = ('bridge', 'docker_gwbridge', 'host', 'ingress', 'none')
 
 
 def network_problems(networks, var_name='swarm_networks'):
@@ -66,6 +73,12 @@ def network_problems(networks, var_name='swarm_networks'):
             problems.append('%s must be a mapping with a name' % where)
             continue
         where = '%s[%d] (%s)' % (var_name, index, item['name'])
+        if not isinstance(item['name'], str) or not NAME.match(item['name']):
+            problems.append('%s: the name must be letters, digits, _ . and - (at most 63, starting with a letter or a '
+                            'digit)' % where)
+        elif item['name'] in RESERVED_NAMES:
+            problems.append('%s: %s is the name of a network Docker makes itself (%s)'
+                            % (where, item['name'], ', '.join(RESERVED_NAMES)))
         unknown = sorted(set(item) - set(NETWORK_KEYS))
         if unknown:
             problems.append('%s has unknown keys: %s (known: %s)' % (where, ', '.join(unknown), ', '.join(NETWORK_KEYS)))

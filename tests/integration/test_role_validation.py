@@ -65,6 +65,14 @@ CASES = {
     'election tick': (dict(managers=['m1']), dict(swarm_raft_election_tick=1, swarm_raft_heartbeat_tick=3),
                       'swarm_raft_election_tick (1) must be greater than swarm_raft_heartbeat_tick (3)'),
     'bad availability': (dict(managers=['m1']), dict(swarm_node_availability='sleeping'), 'swarm_node_availability'),
+    'network name with a space': (dict(managers=['m1']), dict(swarm_networks=[dict(name='geo front')]),
+                                  'swarm_networks[0] (geo front): the name must be letters, digits'),
+    'network name with a trailing newline': (dict(managers=['m1']), dict(swarm_networks=[dict(name='geostack_back\n')]),
+                                             'swarm_networks[0] (geostack_back ): the name must be letters'),
+    'network named ingress': (dict(managers=['m1']), dict(swarm_networks=[dict(name='ingress')]),
+                              'swarm_networks[0] (ingress): ingress is the name of a network Docker makes itself'),
+    'network subnet not a network': (dict(managers=['m1']), dict(swarm_networks=[dict(name='a', subnet='10.1.2.3/16')]),
+                                     "swarm_networks[0] (a): subnet '10.1.2.3/16' is not a network address"),
 }
 
 
