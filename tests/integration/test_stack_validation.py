@@ -220,6 +220,18 @@ CASES = {
     'data reader reserved': (
         dict(data_readers=['public']),
         'data_readers: public is reserved by PostgreSQL'),
+    'image reference with a space': (
+        dict(geostack_images={'postgis': 'my postgis:15'}),
+        'geostack_images.postgis=my postgis:15 is not an image reference'),
+    'service image with a trailing newline': (
+        dict(mapserver_image='registry.example.org/geostack/mapserver:1\n'),
+        'mapserver_image=registry.example.org/geostack/mapserver:1 must be empty or an image reference'),
+    'verification from an unknown host': (
+        dict(geostack_verify_from='nowhere'),
+        'geostack_verify_from=nowhere is not a host of the inventory'),
+    'postgres setting on two lines': (
+        dict(postgis_settings={'work_mem': '32MB\nshared_preload_libraries=evil'}),
+        'postgis_settings.work_mem must be one line'),
     'data dir relative': (
         dict(data_dir='datasets'),
         'data_dir=datasets must be an absolute path'),
