@@ -173,6 +173,8 @@ ENGINE_CASES = {
                                        'docker_engine_registry_mirrors: https://mirror.example.org must be an http(s):// URL'),
     'proxy not a URL': (dict(docker_engine_http_proxy='proxy:3128'),
                         'docker_engine_http_proxy=proxy:3128 must be empty or a proxy URL'),
+    'mirrors a string': (dict(docker_engine_registry_mirrors='https://mirror.example.org'),
+                         'docker_engine_registry_mirrors must be a list'),
     'log size': (dict(docker_engine_log_max_size='big'), 'docker_engine_log_max_size=big must be a size such as 10m'),
     'address pool': (dict(docker_engine_default_address_pools=[{'base': '10.0.0.0/33', 'size': 24}]),
                      'docker_engine_default_address_pools[0] must be {base: <IPv4 CIDR>'),

@@ -232,6 +232,22 @@ CASES = {
     'postgres setting on two lines': (
         dict(postgis_settings={'work_mem': '32MB\nshared_preload_libraries=evil'}),
         'postgis_settings.work_mem must be one line'),
+    # -- types: a string where a list is wanted, a number where a string is
+    'server names a string': (
+        dict(edge_server_names='maps.example.org'),
+        'edge_server_names must be a list of host names or addresses'),
+    'services a string': (
+        dict(geostack_services='postgis'),
+        'geostack_services must be a list of services'),
+    'database a number': (
+        dict(postgis_database=5),
+        'postgis_database=5 must be lower-case letters, digits and _'),
+    'replicas not a number': (
+        dict(mapserver_replicas='two'),
+        "argument 'mapserver_replicas' is of type str and we were unable to convert to int"),
+    'layer name with a trailing newline': (
+        dict(geostack_layers=[dict(name='countries\n', table='public.countries', type='polygon')]),
+        "must start with a letter, then letters, digits, _ and -"),
     'data dir relative': (
         dict(data_dir='datasets'),
         'data_dir=datasets must be an absolute path'),
