@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 
 from ansible_collections.geostack.swarm.plugins.module_utils.srids import srid_known
 
@@ -113,6 +114,30 @@ def reserved_table_problem(schema, table):
     if table.startswith('pg_') or table in RESERVED_TABLES:
         return 'the name %s is reserved by PostgreSQL or PostGIS (its catalogues and views)' % table
     return None
+
+
+def _zip_problems(where, path, source_srid):
+    """What is wrong with a zip archive on the controller as a vector source: not a zip, a Shapefile in it without its
+    .shx or .dbf, or (without ``source_srid``) a source whose coordinate system it does not say (a Shapefile without
+    .prj, a CSV)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith('/')]
+    except (zipfile.BadZipFile, OSError) as exc:
+        return ['%s.file: %s is not a zip archive (%s)' % (where, path, exc)]
+    lower = set(n.lower() for n in names)
+    problems = []
+    for name in sorted(n for n in names if n.lower().endswith('.shp')):
+        stem = name[:-4].lower()
+        missing = [ext for ext in SHAPEFILE_SIDECARS if stem + ext not in lower]
+        if missing:
+            problems.append('%s.file: the Shapefile %s in %s has no %s beside it' % (where, name, path, ', '.join(missing)))
+        if not source_srid and stem + '.prj' not in lower:
+            problems.append('%s.source_srid: the Shapefile %s in %s has no .prj beside it, so its coordinate system is not '
+                            'known: set source_srid (or add the .prj)' % (where, name, path))
+    if not source_srid and any(n.endswith('.csv') for n in lower):
+        problems.append('%s.source_srid: %s holds a CSV, which does not say its SRID: set source_srid' % (where, path))
+    return problems
 
 
 def _srid_problem(where, srid, required=True):
@@ -244,6 +269,8 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
                 problems.append('%s: a CSV source needs x and y (the coordinate columns) or wkt (a WKT column)' % where)
             if not plan['source_srid']:
                 problems.append('%s.source_srid: a CSV source does not say its SRID: set source_srid' % where)
+        elif plan.get('format') == 'zip' and plan.get('source_type') == 'file':
+            problems.extend(_zip_problems(where, plan['source'], plan['source_srid']))
         elif (plan.get('format') == 'ESRI Shapefile' and plan.get('source_type') == 'file' and not plan['source_srid']
               and not any(f.lower().endswith('.prj') for f in plan['files'])):
             # Without a .prj, ogr2ogr cannot reproject (-t_srs) what it does not know the CRS of: the load job fails.

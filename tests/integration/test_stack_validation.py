@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,9 @@ CASES = {
     'shapefile without prj nor source_srid': (
         dict(geostack_datasets=[COUNTRIES, dict(name='roads', file='@DIR@/roads.shp', table='roads', srid=4326)]),
         'geostack_datasets[1] (roads).source_srid: the Shapefile @DIR@/roads.shp has no .prj beside it'),
+    'zipped shapefile without prj nor source_srid': (
+        dict(geostack_datasets=[COUNTRIES, dict(name='roads', file='@DIR@/roads.zip', table='roads', srid=4326)]),
+        'geostack_datasets[1] (roads).source_srid: the Shapefile roads.shp in @DIR@/roads.zip has no .prj beside it'),
     'csv without source_srid': (
         dict(geostack_datasets=[COUNTRIES, dict(name='stations', file='@DIR@/stations.csv', table='stations', srid=4326,
                                                 x='lon', y='lat')]),
@@ -262,6 +266,9 @@ def test_bad_input_fails_before_any_change(case, tmp_path):
     for name in ('roads.shp', 'roads.shx', 'roads.dbf'):
         (tmp_path / name).write_bytes(b'not really a shapefile')
     (tmp_path / 'stations.csv').write_text('id,lon,lat\n1,2,3\n')
+    with zipfile.ZipFile(str(tmp_path / 'roads.zip'), 'w') as archive:
+        for name in ('roads.shp', 'roads.shx', 'roads.dbf'):
+            archive.writestr(name, 'not really a shapefile')
     extra = json.loads(json.dumps(extra).replace('@SHP@', str(shp)).replace('@DIR@', str(tmp_path)))
     expected = expected.replace('@SHP@', str(shp)).replace('@DIR@', str(tmp_path))
     extra['geostack_credentials_dir'] = str(tmp_path / 'credentials')

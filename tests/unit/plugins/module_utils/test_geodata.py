@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
 from ansible_collections.geostack.swarm.plugins.filter.datasets_plan import FilterModule as DatasetsFilter
@@ -147,6 +149,39 @@ def test_a_shapefile_without_prj_needs_source_srid(tmp_path):
                                       % (tmp_path / 'roads.shp'))
     planned, problems = datasets_plan([dict(item, source_srid=4326)])
     assert problems == [] and planned[0]['source_srid'] == 4326
+
+
+@pytest.mark.parametrize('members, expected', [
+    (('roads.shp', 'roads.shx', 'roads.dbf'), 'source_srid: the Shapefile roads.shp in @ZIP@ has no .prj beside it'),
+    (('roads.shp', 'roads.prj'), 'file: the Shapefile roads.shp in @ZIP@ has no .shx, .dbf beside it'),
+    (('stations.csv',), 'source_srid: @ZIP@ holds a CSV, which does not say its SRID: set source_srid'),
+])
+def test_a_zip_on_the_controller_is_looked_into(tmp_path, members, expected):
+    path = tmp_path / 'data.zip'
+    with zipfile.ZipFile(str(path), 'w') as archive:
+        for member in members:
+            archive.writestr(member, 'x')
+    item = dict(name='roads', file=str(path), table='roads', srid=4326)
+    _planned, problems = datasets_plan([item])
+    assert expected.replace('@ZIP@', str(path)) in only_problem(problems)
+    if 'source_srid' in expected:
+        assert datasets_plan([dict(item, source_srid=4326)])[1] == []
+
+
+def test_a_zip_that_is_not_one(tmp_path):
+    path = tmp_path / 'data.zip'
+    path.write_bytes(b'not a zip')
+    _planned, problems = datasets_plan([dict(name='roads', file=str(path), table='roads', srid=4326)])
+    assert 'geostack_datasets[0] (roads).file: %s is not a zip archive' % path in only_problem(problems)
+
+
+def test_a_sound_zip(tmp_path):
+    path = tmp_path / 'data.zip'
+    with zipfile.ZipFile(str(path), 'w') as archive:
+        for member in ('roads/roads.shp', 'roads/roads.shx', 'roads/roads.dbf', 'roads/roads.prj'):
+            archive.writestr(member, 'x')
+    planned, problems = datasets_plan([dict(name='roads', file=str(path), table='roads', srid=4326)])
+    assert problems == [] and planned[0]['container_path'] == '/vsizip//data/data.zip'
 
 
 def test_two_schemas_one_table_name_share_the_staging_table():
