@@ -252,6 +252,13 @@ CASES = {
     'layer name with a trailing newline': (
         dict(geostack_layers=[dict(name='countries\n', table='public.countries', type='polygon')]),
         "must start with a letter, then letters, digits, _ and -"),
+    # -- the engine's and the images' variables, checked here too (with this host's variables)
+    'docker API on tcp': (
+        dict(docker_engine_daemon_options={'hosts': ['unix:///var/run/docker.sock', 'tcp://0.0.0.0:2375']}),
+        'docker_engine_daemon_options.hosts: tcp://0.0.0.0:2375 would open the Docker API on TCP'),
+    'debian mirror over https': (
+        dict(images_debian_mirror='https://deb.debian.org/debian'),
+        'images_debian_mirror=https://deb.debian.org/debian must be an http:// URL'),
     'data dir relative': (
         dict(data_dir='datasets'),
         'data_dir=datasets must be an absolute path'),
