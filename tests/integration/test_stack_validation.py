@@ -161,7 +161,7 @@ CASES = {
     # -- published ports
     'postgis on the https port': (
         dict(postgis_publish_port=443),
-        'postgis_publish_port=443 is also edge_https_port: two services cannot publish one port'),
+        'edge_https_port=443 is also postgis_publish_port: two services cannot publish one port'),
     'edge on the swarm manager port': (
         dict(edge_http_port=2377),
         'edge_http_port=2377 is reserved: it is the port of the swarm managers'),
