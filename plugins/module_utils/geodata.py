@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from urllib.parse import unquote
 
 from ansible_collections.geostack.swarm.plugins.module_utils.srids import srid_known
 
@@ -54,7 +55,8 @@ LAYER_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_-]{0,62}\Z')
 COLOUR = re.compile(r'^#[0-9A-Fa-f]{6}\Z')
 TILE_SIZE = re.compile(r'^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}\Z')
 CHECKSUM = re.compile(r'^(sha256|sha512|sha1|md5):[0-9a-fA-F]+\Z')
-# A URL with a host (a name, an IPv4 or a bracketed IPv6 address), an optional port and path, no spaces.
+# A URL with a host (a name, an IPv4 or a bracketed IPv6 address), an optional port and path, no spaces. Credentials
+# (user:password@) are taken apart by url_credentials() before this is matched.
 URL = re.compile(r'^(https?|ftp)://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*'
                  r'|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][^\s]*)?\Z')
 # Where PostgreSQL and PostGIS keep their own objects: a dataset's table never goes there, nor takes their names.
@@ -158,6 +160,21 @@ def _format_of(path):
     return None
 
 
+def url_credentials(url):
+    """``(url without user:password@, user, password)``, the last two percent-decoded (None without credentials).
+
+    What is given back as the URL never holds the password, so messages and labels can show it.
+    """
+    if not isinstance(url, str):
+        return url, None, None
+    match = re.match(r'^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)\Z', url, re.S)
+    if not match or '@' not in match.group(2):
+        return url, None, None
+    userinfo, host = match.group(2).rsplit('@', 1)
+    user, sep, password = userinfo.partition(':')
+    return match.group(1) + host + match.group(3), unquote(user), unquote(password) if sep else None
+
+
 def datasets_plan(datasets, var='geostack_datasets', samples=None):
     """Check and complete dataset declarations (see the role geostack.swarm.data)."""
     samples = SAMPLES if samples is None else samples
@@ -210,11 +227,12 @@ def datasets_plan(datasets, var='geostack_datasets', samples=None):
                         elif ext in SHAPEFILE_SIDECARS:
                             problems.append('%s.file: the Shapefile %s has no %s beside it' % (where, path, ext))
         else:
-            url = item['url']
+            url, user, password = url_credentials(item['url'])
             if not isinstance(url, str) or not URL.match(url):
                 problems.append('%s.url: %r must be an http(s):// or ftp:// URL' % (where, url))
             else:
-                plan.update(source_type='url', source=url)
+                # The plan names the URL without its credentials: it is shown in task labels and job labels.
+                plan.update(source_type='url', source=url, credentials=user is not None)
                 fmt = fmt or _format_of(url.split('?')[0])
                 if fmt == 'ESRI Shapefile':
                     problems.append('%s.url: a Shapefile needs its .shx and .dbf: give the URL of a .zip that holds '

@@ -13,11 +13,13 @@ import pytest
 from ansible_collections.geostack.swarm.plugins.filter.datasets_plan import FilterModule as DatasetsFilter
 from ansible_collections.geostack.swarm.plugins.filter.layers_plan import FilterModule as LayersFilter
 from ansible_collections.geostack.swarm.plugins.filter.route_problems import FilterModule as RoutesFilter
+from ansible_collections.geostack.swarm.plugins.filter.url_credentials import FilterModule as CredentialsFilter
 from ansible_collections.geostack.swarm.plugins.module_utils.geodata import (
     datasets_plan,
     layers_plan,
     route_problems,
     split_table,
+    url_credentials,
 )
 from ansible_collections.geostack.swarm.plugins.module_utils.srids import srid_known
 
@@ -286,6 +288,37 @@ def test_sound_routes():
 ])
 def test_bad_routes_are_named(routes, expected):
     assert expected in only_problem(route_problems(routes))
+
+
+@pytest.mark.parametrize('url, expected', [
+    ('https://data.example.org/a.gpkg', ('https://data.example.org/a.gpkg', None, None)),
+    ('https://alice:s3cr%40t@data.example.org:8443/a.zip?x=1',
+     ('https://data.example.org:8443/a.zip?x=1', 'alice', 's3cr@t')),
+    # an unencoded @ in the password: the last @ of the authority ends the credentials
+    ('https://alice:p@ss@data.example.org/a.gpkg', ('https://data.example.org/a.gpkg', 'alice', 'p@ss')),
+    ('ftp://token@ftp.example.org/x.csv', ('ftp://ftp.example.org/x.csv', 'token', None)),
+    # an @ after the path is not a credential
+    ('https://data.example.org/a@b.gpkg', ('https://data.example.org/a@b.gpkg', None, None)),
+])
+def test_url_credentials(url, expected):
+    assert url_credentials(url) == expected
+    bare, username, password = expected
+    assert CredentialsFilter().filters()['url_credentials'](url) == dict(url=bare, username=username,
+                                                                          password=password)
+
+
+def test_a_dataset_url_with_credentials_never_shows_the_password():
+    item = dict(name='roads', url='https://alice:hunter22secret@data.example.org/roads.gpkg', table='roads',
+                srid=4326)
+    planned, problems = datasets_plan([item])
+    assert problems == []
+    assert planned[0]['source'] == 'https://data.example.org/roads.gpkg'
+    assert planned[0]['credentials'] is True
+    assert 'hunter22secret' not in repr(planned)
+    # a bad URL is named without its password
+    planned, problems = datasets_plan([dict(item, url='https://alice:hunter22secret@bad host/roads.gpkg')])
+    assert len(problems) == 1 and 'geostack_datasets[0] (roads).url' in problems[0]
+    assert 'hunter22secret' not in problems[0]
 
 
 def test_split_table():
