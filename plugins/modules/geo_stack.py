@@ -151,8 +151,27 @@ options:
         description: Run an init process in the containers.
         type: bool
       read_only:
-        description: Mount the containers' root filesystem read-only.
+        description:
+          - Mount the containers' root filesystem read-only. Give what the service writes a C(tmpfs) mount
+            (O(services.mounts)), such as C(/tmp) or C(/run).
         type: bool
+      cap_add:
+        description:
+          - Linux capabilities added to the containers' (ContainerSpec.CapabilityAdd, engine API 1.41 or later).
+          - Names as in C(capabilities(7)), with or without C(CAP_), in any case (V(NET_BIND_SERVICE),
+            V(cap_chown)), or V(ALL). They are compared as a set in the engine's spelling (V(CAP_NET_BIND_SERVICE)),
+            so a rerun with another spelling or order changes nothing.
+          - An unknown name, or a capability also in O(services.cap_drop), is refused before any change. An engine
+            older than API 1.41, which would ignore the option, is refused.
+        type: list
+        elements: str
+      cap_drop:
+        description:
+          - Linux capabilities removed from the containers' (ContainerSpec.CapabilityDrop), named as in
+            O(services.cap_add). V(ALL) with the needed ones in O(services.cap_add) keeps just those (the engine
+            then ignores its default set); without V(ALL), the named ones are removed from the engine's default set.
+        type: list
+        elements: str
       mode:
         description:
           - V(replicated), V(global) (one task per eligible node), V(replicated-job) or V(global-job).
@@ -446,6 +465,9 @@ EXAMPLES = r"""
         mounts:
           - {type: volume, source: geostack_pgdata, target: /var/lib/postgresql/data}
           - {type: tmpfs, target: /dev/shm, tmpfs_size: 256M}
+          - {type: tmpfs, target: /run/postgresql, tmpfs_size: 1M}
+        read_only: true                 # the root filesystem; what PostgreSQL writes is mounted
+        cap_drop: [ALL]
         placement:
           constraints: [node.labels.geostack.postgis == true]
         healthcheck:
@@ -584,6 +606,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.docker_client impor
     new_module,
 )
 from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import (
+    CAPABILITIES_API,
     JOB_MODES,
     NAMESPACE_LABEL,
     ServiceFailed,
@@ -626,6 +649,7 @@ class StackManager(ChangeTracker):
         self.client.require_manager('geo_stack')
         if self.params['state'] == 'absent':
             return self.absent()
+        self.require_api(stack)
         networks = self.client.networks()
         try:
             network_ids = resolve_networks(stack, networks)
@@ -634,6 +658,23 @@ class StackManager(ChangeTracker):
         self.present(stack, network_ids, dict((n.get('Name'), n.get('Id')) for n in networks))
 
     # ---- helpers ------------------------------------------------------------------------------------------------
+    def require_api(self, stack):
+        """Refuse capabilities on an engine whose API predates them: it would drop them without a word, and every
+        rerun would find them missing."""
+        version = str(getattr(self.client.api, 'api_version', '') or '')
+        try:
+            numbers = tuple(int(part) for part in version.split('.'))
+        except ValueError:
+            return
+        if numbers >= CAPABILITIES_API:
+            return
+        users = ['services.%s.%s' % (key, option) for key, svc in sorted(stack['services'].items())
+                 for option in ('cap_add', 'cap_drop') if svc[option]]
+        if users:
+            self.fail('%s: capabilities need the engine API %s or later; the engine at %s speaks %s'
+                      % (', '.join(users), '.'.join(str(n) for n in CAPABILITIES_API), self.client.docker_host,
+                         version))
+
     def stack_key(self, service_name):
         prefix = self.params['name'] + '_'
         return service_name[len(prefix):] if service_name.startswith(prefix) else service_name

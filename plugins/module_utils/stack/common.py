@@ -35,6 +35,33 @@ UPDATE_DEFAULTS = dict(parallelism=1, delay=0, failure_action='pause', monitor=5
 RESTART_DEFAULTS = dict(condition='any', delay=5 * NS_PER_S, max_attempts=0, window=0)
 SECRET_FILE_DEFAULTS = dict(uid='0', gid='0', mode=0o444)
 
+# Linux capabilities (capability.h, 0 to 40) by the names the engine takes (ContainerSpec.CapabilityAdd / Drop,
+# API 1.41); ALL stands for every one. The engine refuses, when the task starts, one its kernel lacks.
+CAPABILITY_ALL = 'ALL'
+CAPABILITIES = tuple('CAP_' + name for name in (
+    'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
+    'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER',
+    'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE',
+    'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP',
+    'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF',
+    'CHECKPOINT_RESTORE'))
+# The first engine API with capabilities in a service's ContainerSpec (an older engine ignores them silently).
+CAPABILITIES_API = (1, 41)
+
+
+def capability_name(name):
+    """The engine's spelling of a capability: upper case, with the CAP_ prefix (ALL stays ALL), as the engine
+    itself reads ``net_bind_service``, ``NET_BIND_SERVICE`` and ``CAP_NET_BIND_SERVICE`` alike."""
+    name = str(name).strip().upper()
+    if name == CAPABILITY_ALL or name.startswith('CAP_'):
+        return name
+    return 'CAP_' + name
+
+
+def capability_list(names):
+    """A list of capabilities as a set: the engine's spelling, each once, sorted (absent equals empty)."""
+    return sorted(set(capability_name(n) for n in names or []))
+
 
 class StackError(ValueError):
     """Bad input; the message names the path of the bad value."""

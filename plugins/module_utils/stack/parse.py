@@ -31,6 +31,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.stack.values import
     is_number,
     items_with_paths,
     parse_bool,
+    parse_capabilities,
     parse_choice,
     parse_cpus,
     parse_duration,
@@ -54,7 +55,7 @@ _LIMITS = dict.fromkeys(('cpus', 'memory'))
 # suboptions of its option services); a unit test compares the two at every level.
 SERVICE_SCHEMA = dict(
     image=None, entrypoint=None, command=None, env=None, user=None, working_dir=None, hostname=None, stop_signal=None,
-    stop_grace_period=None, init=None, read_only=None, mode=None, replicas=None, max_concurrent=None, labels=None,
+    stop_grace_period=None, init=None, read_only=None, cap_add=None, cap_drop=None, mode=None, replicas=None, max_concurrent=None, labels=None,
     container_labels=None,
     networks=dict.fromkeys(('name', 'aliases')),
     ports=dict.fromkeys(('published', 'target', 'protocol', 'mode')),
@@ -385,6 +386,8 @@ def parse_service(key, raw, stack):
         if raw.get('stop_grace_period') is not None else None,
         init=parse_bool(raw['init'], path + '.init') if raw.get('init') is not None else None,
         read_only=parse_bool(raw['read_only'], path + '.read_only') if raw.get('read_only') is not None else False,
+        cap_add=parse_capabilities(raw.get('cap_add'), path + '.cap_add'),
+        cap_drop=parse_capabilities(raw.get('cap_drop'), path + '.cap_drop'),
         mode=mode,
         replicas=replicas,
         max_concurrent=max_concurrent,
@@ -407,6 +410,10 @@ def parse_service(key, raw, stack):
         force_update=parse_int(raw['force_update'], path + '.force_update')
         if raw.get('force_update') is not None else 0,
     )
+    both = sorted(set(svc['cap_add']) & set(svc['cap_drop']))
+    if both:
+        raise StackError('%s.cap_add: %s also in cap_drop; name a capability in one list only (cap_drop: [ALL] with '
+                         'cap_add: [the ones needed] keeps just those)' % (path, ', '.join(both)))
     if svc['placement']['max_replicas_per_node'] and mode != 'replicated':
         raise StackError('%s.placement.max_replicas_per_node: only for mode replicated' % path)
     return svc

@@ -61,6 +61,8 @@ def service_spec(stack, svc, network_ids, secret_ids=None, config_ids=None):
         StopGracePeriod=svc['stop_grace_period'],
         Init=svc['init'],
         ReadOnly=svc['read_only'] or None,
+        CapabilityAdd=svc['cap_add'] or None,
+        CapabilityDrop=svc['cap_drop'] or None,
     ))
     if svc['mounts']:
         mounts = []

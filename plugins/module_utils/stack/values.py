@@ -16,9 +16,12 @@ from decimal import Decimal, InvalidOperation
 from ansible_collections.geostack.swarm.plugins.module_utils import durations
 from ansible_collections.geostack.swarm.plugins.module_utils.durations import NS_PER_S
 from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import (
+    CAPABILITIES,
+    CAPABILITY_ALL,
     SERVICE_NAME_MAX,
     SERVICE_NAME_RE,
     StackError,
+    capability_name,
 )
 
 _MEMORY_RE = re.compile(r'^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)(b?)\Z', re.IGNORECASE)
@@ -174,6 +177,25 @@ def parse_string_list(value, path, split=False):
     for index, item in enumerate(value):
         out.append(parse_str(item, '%s[%d]' % (path, index), allow_number=True))
     return out
+
+
+def parse_capabilities(value, path):
+    """``cap_add`` or ``cap_drop``: a list of Linux capability names (``NET_BIND_SERVICE``, ``CAP_CHOWN``, any
+    case) or ``ALL``; returned in the engine's spelling, each once, sorted."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise StackError('%s: must be a list of capability names (such as [ALL] or [NET_BIND_SERVICE]), not %s'
+                         % (path, type_name(value)))
+    out = set()
+    for index, item in enumerate(value):
+        item_path = '%s[%d]' % (path, index)
+        name = parse_str(item, item_path)
+        if not re.match(r'^[A-Za-z_]+\Z', name) or capability_name(name) not in CAPABILITIES + (CAPABILITY_ALL,):
+            raise StackError('%s: %r is not a Linux capability (such as NET_BIND_SERVICE, CHOWN, or ALL)'
+                             % (item_path, name))
+        out.add(capability_name(name))
+    return sorted(out)
 
 
 def check_keys(value, path, allowed, required=()):

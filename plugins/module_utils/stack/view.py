@@ -15,6 +15,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import
     RESTART_DEFAULTS,
     SECRET_FILE_DEFAULTS,
     UPDATE_DEFAULTS,
+    capability_list,
 )
 
 
@@ -105,6 +106,8 @@ def service_view(spec, network_ids=None):
         stop_grace_period=int(container.get('StopGracePeriod') or 0) or None,
         init=container.get('Init'),
         read_only=bool(container.get('ReadOnly')),
+        cap_add=capability_list(container.get('CapabilityAdd')),
+        cap_drop=capability_list(container.get('CapabilityDrop')),
         labels=dict(spec.get('Labels') or {}),
         container_labels=dict(container.get('Labels') or {}),
         mode=kind,

@@ -177,6 +177,17 @@ def test_parse_file_mode_refuses(value):
      'services.web.restart_policy.condition: any would restart a job forever'),
     ({'web': {'image': 'x', 'logging': {'options': {}}}}, {}, 'services.web.logging.driver is required'),
     ({'web': {'image': 'x', 'init': 'maybe'}}, {}, "services.web.init: 'maybe' is not a boolean"),
+    ({'web': {'image': 'x', 'cap_add': ['NET_BIND']}}, {},
+     "services.web.cap_add[0]: 'NET_BIND' is not a Linux capability (such as NET_BIND_SERVICE, CHOWN, or ALL)"),
+    ({'web': {'image': 'x', 'cap_drop': ['ALL', 'CAP_SYS ADMIN']}}, {},
+     "services.web.cap_drop[1]: 'CAP_SYS ADMIN' is not a Linux capability"),
+    ({'web': {'image': 'x', 'cap_drop': ['CHOWN\n']}}, {}, "services.web.cap_drop[0]: 'CHOWN\\n' is not a Linux"),
+    ({'web': {'image': 'x', 'cap_drop': 'ALL'}}, {},
+     'services.web.cap_drop: must be a list of capability names (such as [ALL] or [NET_BIND_SERVICE]), not str'),
+    ({'web': {'image': 'x', 'cap_add': [{'name': 'CHOWN'}]}}, {}, 'services.web.cap_add[0]: must be a string'),
+    ({'web': {'image': 'x', 'cap_add': ['chown', 'NET_RAW'], 'cap_drop': ['CAP_CHOWN']}}, {},
+     'services.web.cap_add: CAP_CHOWN also in cap_drop; name a capability in one list only'),
+    ({'web': {'image': 'x', 'cap_add': ['ALL'], 'cap_drop': ['all']}}, {}, 'services.web.cap_add: ALL also in cap_drop'),
     ({'web': {'image': 'x', 'command': 'echo "unclosed'}}, {}, 'services.web.command: cannot split'),
     ({'web': {'image': 'two words'}}, {}, "services.web.image: 'two words' is not an image reference"),
     ({'we.b': {'image': 'x'}}, {}, "services.we.b: 'we.b' cannot be used in a service name"),
@@ -237,7 +248,7 @@ def test_full_spec():
         rollback_config={'order': 'start-first'},
         restart_policy={'condition': 'on-failure', 'delay': '5s', 'max_attempts': 3, 'window': '60s'},
         logging={'driver': 'json-file', 'options': {'max-size': '10m'}},
-        force_update=2,
+        force_update=2, cap_drop=['all'], cap_add=['net_bind_service', 'CAP_CHOWN', 'CHOWN'],
     )
     _stack, spec = spec_of(svc, {'front': 'nf', 'back': 'nb'}, secrets={'pw': {'data': 's'}},
                            configs={'map': {'data': 'MAP'}})
@@ -250,6 +261,8 @@ def test_full_spec():
     assert container['Env'] == ['MS_MAPFILE=/etc/ms.map', 'WORKERS=4']
     assert container['User'] == '33' and container['Dir'] == '/srv' and container['Hostname'] == 'ms'
     assert container['StopGracePeriod'] == 90 * S and container['Init'] is True and container['ReadOnly'] is True
+    assert container['CapabilityAdd'] == ['CAP_CHOWN', 'CAP_NET_BIND_SERVICE']   # the engine's spelling, as a set
+    assert container['CapabilityDrop'] == ['ALL']
     assert container['Mounts'] == [
         dict(Type='volume', Source='cache', Target='/cache', ReadOnly=False),
         dict(Type='tmpfs', Target='/tmp', ReadOnly=False, TmpfsOptions=dict(SizeBytes=64 * 1024 ** 2)),
@@ -394,6 +407,24 @@ def test_nested_differences_by_dotted_path():
     assert differences(service_view(before), service_view(after)) == [
         dict(setting='resources.limits.nano_cpus', before=S, after=2 * S),
         dict(setting='update_config.order', before='stop-first', after='start-first')]
+
+
+def test_capabilities_compare_as_sets_in_the_engines_spelling():
+    _stack, spec = spec_of(dict(image='x', cap_drop=['ALL'], cap_add=['SETUID', 'setgid']))
+    assert service_view(spec)['cap_add'] == ['CAP_SETGID', 'CAP_SETUID']
+    engine = engine_copy(spec)
+    # a service made by someone else, in another spelling and order, is the same
+    engine['TaskTemplate']['ContainerSpec']['CapabilityAdd'] = ['setuid', 'CAP_SETGID', 'SETUID']
+    engine['TaskTemplate']['ContainerSpec']['CapabilityDrop'] = ['all']
+    assert differences(service_view(engine), service_view(spec)) == []
+    _stack, fewer = spec_of(dict(image='x', cap_drop=['ALL'], cap_add=['SETUID']))
+    assert differences(service_view(engine), service_view(fewer)) == [
+        dict(setting='cap_add', before=['CAP_SETGID', 'CAP_SETUID'], after=['CAP_SETUID'])]
+    _stack, none = spec_of(dict(image='x'))
+    assert 'CapabilityAdd' not in none['TaskTemplate']['ContainerSpec']
+    assert 'CapabilityDrop' not in none['TaskTemplate']['ContainerSpec']
+    assert [d['setting'] for d in differences(service_view(engine), service_view(none))] == ['cap_add', 'cap_drop']
+    assert service_view(none)['cap_drop'] == [] and service_view(dict())['cap_add'] == []
 
 
 def test_image_digest_on_the_engine_is_not_a_difference():

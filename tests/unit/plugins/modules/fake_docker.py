@@ -131,6 +131,7 @@ class FakeAPI(object):
 
     def __init__(self):
         self.calls = []
+        self.api_version = '1.41'      # the negotiated API version, as docker.APIClient.api_version
         self.local = dict(LocalNodeState='inactive', NodeID='', NodeAddr='', ControlAvailable=False,
                           RemoteManagers=None)
         self.swarm = None

@@ -214,6 +214,44 @@ def test_service_with_engine_defaults_is_unchanged(stack_module, api):
     assert api.mutations() == []
 
 
+def test_capabilities_are_set_compared_and_removed(stack_module, api):
+    hardened = {'image': 'x:1', 'read_only': True, 'cap_drop': ['ALL'], 'cap_add': ['net_bind_service', 'SETUID'],
+                'mounts': [{'type': 'tmpfs', 'target': '/tmp', 'tmpfs_size': '16M'}]}
+    res = stack_module(name='geo', services={'web': copy.deepcopy(hardened)})
+    assert not res.failed, res.msg
+    container = service(api, 'geo_web')['Spec']['TaskTemplate']['ContainerSpec']
+    assert container['CapabilityAdd'] == ['CAP_NET_BIND_SERVICE', 'CAP_SETUID']
+    assert container['CapabilityDrop'] == ['ALL'] and container['ReadOnly'] is True
+    assert res.result['diff']['after']['web']['cap_add'] == ['CAP_NET_BIND_SERVICE', 'CAP_SETUID']
+    # the same set in another spelling and order: nothing to do, in check mode or not
+    respelled = dict(hardened, cap_add=['CAP_SETUID', 'NET_BIND_SERVICE'], cap_drop=['all'])
+    for check_mode in (True, False):
+        again = stack_module(check_mode=check_mode, name='geo', services={'web': copy.deepcopy(respelled)})
+        assert again.result['changed'] is False, again.result['services']['web']['differences']
+    assert api.mutations() == ['create_service']
+    # one capability fewer, then none: each an update that shows what changed
+    res = stack_module(name='geo', services={'web': dict(hardened, cap_add=['NET_BIND_SERVICE'])})
+    assert res.result['services']['web']['differences'] == [dict(
+        setting='cap_add', before=['CAP_NET_BIND_SERVICE', 'CAP_SETUID'], after=['CAP_NET_BIND_SERVICE'])]
+    assert res.result['diff']['before']['web']['cap_add'] == ['CAP_NET_BIND_SERVICE', 'CAP_SETUID']
+    res = stack_module(name='geo', services={'web': {'image': 'x:1'}})
+    assert [d['setting'] for d in res.result['services']['web']['differences']] == [
+        'cap_add', 'cap_drop', 'mounts', 'read_only']
+    container = service(api, 'geo_web')['Spec']['TaskTemplate']['ContainerSpec']
+    assert not set(['CapabilityAdd', 'CapabilityDrop', 'ReadOnly', 'Mounts']) & set(container)
+    assert api.mutations() == ['create_service', 'update_service', 'update_service']
+
+
+def test_capabilities_on_an_engine_older_than_api_1_41_are_refused(stack_module, api):
+    api.api_version = '1.40'
+    res = stack_module(name='geo', services={'web': {'image': 'x'}, 'db': {'image': 'y', 'cap_drop': ['ALL']}})
+    assert res.failed
+    assert res.msg == ('services.db.cap_drop: capabilities need the engine API 1.41 or later; the engine at '
+                       'unix:///var/run/docker.sock speaks 1.40')
+    assert api.mutations() == []
+    assert not stack_module(name='geo', services={'web': {'image': 'x'}}).failed
+
+
 def test_mode_change_recreates_the_service(stack_module, api):
     assert not stack_module(name='geo', services={'agent': {'image': 'x:1'}}).failed
     old_id = service(api, 'geo_agent')['ID']
@@ -555,6 +593,10 @@ def test_no_wait(stack_module, api):
     ({'web': {'image': 'x', 'secrets': ['db_password']}},
      "services.web.secrets[0].source: secret 'db_password' is not declared in secrets (declared: pg_password)"),
     ({'web': {'image': 'x', 'env': {'DEBUG': False}}}, 'services.web.env.DEBUG: False is a boolean'),
+    ({'web': {'image': 'x', 'cap_add': ['NET_ADMINS']}}, "services.web.cap_add[0]: 'NET_ADMINS' is not a Linux "
+                                                         "capability"),
+    ({'web': {'image': 'x', 'cap_add': ['KILL'], 'cap_drop': ['kill']}},
+     'services.web.cap_add: CAP_KILL also in cap_drop'),
 ])
 def test_bad_input_fails_before_talking_to_the_engine(stack_module, api, services, message):
     res = stack_module(**stack(services=services))

@@ -48,7 +48,7 @@ def test_the_comparison_sees_every_level():
     for path in ('image', 'healthcheck.test', 'update_config.order', 'rollback_config.failure_action',
                  'placement.preferences.spread', 'resources.limits.memory', 'resources.reservations.cpus',
                  'mounts.tmpfs_size', 'ports.published', 'secrets.mode', 'configs.target', 'networks.aliases',
-                 'restart_policy.window', 'logging.options'):
+                 'restart_policy.window', 'logging.options', 'cap_add', 'cap_drop', 'read_only'):
         assert path in accepted
     assert set(SERVICE_KEYS) == set(SERVICE_SCHEMA)
 
