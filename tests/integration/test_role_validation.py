@@ -201,6 +201,9 @@ IMAGES_CASES = {
     'mirror without a host': (dict(images_debian_mirror='http:///debian'), 'images_debian_mirror=http:///debian must be'),
     'proxy without a scheme': (dict(images_apt_proxy='apt-cache:3142'),
                                'images_apt_proxy=apt-cache:3142 must be empty or a proxy URL'),
+    # the proxy's password is never shown, even when the proxy is refused
+    'proxy with credentials and a bad host': (dict(images_apt_proxy='http://bob:Hunter2Secret@apt cache:3142'),
+                                              'images_apt_proxy=http://apt cache:3142 must be empty or a proxy URL'),
     'npm registry not a URL': (dict(images_npm_registry_url='registry.npmjs.org'),
                                'images_npm_registry_url=registry.npmjs.org must be an npm registry URL'),
     'namespace with a space': (dict(images_namespace='geo stack'), 'images_namespace=geo stack is not a valid image'),
@@ -217,3 +220,4 @@ def test_images_bad_input_fails_before_any_change(tmp_path, env, case):
     assert message in ' '.join(result.stdout.split()), result.stdout[-5000:]
     assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
     assert not (tmp_path / 'build').exists()
+    assert 'Hunter2Secret' not in result.stdout + (result.stderr or '')
