@@ -1,0 +1,74 @@
+# Copyright (c) geostack.swarm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One tick of the scheduler: read the swarm, plan, save the ledger, act. ``Scheduler(swarm, config, clock)``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from geostack_scheduler import planner
+from geostack_scheduler.swarm import LedgerConflict
+
+LOG = logging.getLogger('geostack_scheduler')
+
+
+class Scheduler:
+    def __init__(self, swarm, config, clock):
+        self.swarm = swarm
+        self.config = config
+        self.clock = clock          # () -> aware datetime
+        self.seq = None
+        self.ledger = {}
+        self.lock = threading.Lock()
+        self.snapshot = dict(jobs=config.jobs, ledger={}, runs=[], next={}, errors=config.errors, last_tick=None,
+                             last_error=None)
+        for name, error in config.errors.items():
+            LOG.error('job %s left out: %s', name, error)
+
+    def tick(self):
+        """Returns True when the swarm was read and the plan carried out."""
+        now = self.clock()
+        if self.seq is None:
+            self.seq, self.ledger = self.swarm.load_ledger()
+            LOG.info('ledger %d loaded: %s', self.seq, ', '.join(sorted(self.ledger)) or 'empty')
+        runs = self.swarm.runs()
+        plan = planner.plan(self.config.jobs, runs, self.ledger, now, self.config.run_prefix)
+        for line in plan.events:
+            LOG.info('%s', line)
+        if plan.ledger != self.ledger:
+            try:
+                self.seq = self.swarm.save_ledger(self.seq, plan.ledger)
+            except LedgerConflict:
+                LOG.warning('the ledger was saved by another scheduler: reloading, nothing done this time')
+                self.seq = None
+                return False
+            self.ledger = plan.ledger
+        for name, reason in plan.remove:
+            LOG.info('removing %s (%s)', name, reason)
+            self.swarm.remove(name)
+        for job, scheduled, name in plan.create:
+            try:
+                created = self.swarm.create(job, scheduled, name)
+            except Exception as exc:  # Docker refused the spec (image, network, secret...)
+                LOG.error('%s: %s could not be started: %s', job.name, name, exc)
+                self.ledger = planner.record_start_failure(self.ledger, job.name, scheduled, name, str(exc), now.timestamp())
+                self.seq = self.swarm.save_ledger(self.seq, self.ledger)
+                continue
+            if not created:
+                LOG.info('%s exists already: not started twice', name)
+        with self.lock:
+            self.snapshot = dict(jobs=self.config.jobs, ledger=self.ledger,
+                                 runs=self.swarm.runs() if plan.changed else runs,
+                                 next=planner.next_runs(self.config.jobs, self.ledger, now), errors=self.config.errors,
+                                 last_tick=now.timestamp(), last_error=None)
+        return True
+
+    def failed(self, error):
+        with self.lock:
+            self.snapshot = dict(self.snapshot, last_error=str(error))
+
+    def view(self):
+        with self.lock:
+            return dict(self.snapshot)
