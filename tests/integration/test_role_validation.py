@@ -126,7 +126,9 @@ REGISTRY_CASES = {
     'port out of range': (dict(registry_port=70000), 'registry_port must be between 1 and 65535'),
     'supplied certificate missing': (dict(registry_tls='supplied', registry_tls_cert='/nonexistent/registry.crt'),
                                      'registry_tls_cert=/nonexistent/registry.crt is not a file on the controller'),
-    'auth without password': (dict(registry_auth=True), 'registry_auth=true needs registry_username and registry_password'),
+    'auth without user name': (dict(registry_username=''), 'registry_auth=true needs registry_username'),
+    'credentials directory relative': (dict(registry_credentials_dir='credentials'),
+                                       'registry_credentials_dir=credentials must be an absolute path on the controller'),
     'host not a manager': (dict(registry_host='w1'), 'registry_host=w1 is not a swarm manager'),
     'no registry image': (dict(registry_host='m2'), 'the images role provided no registry image on m2'),
     'password of one character': (dict(registry_auth=True, registry_password='x'),
@@ -155,6 +157,7 @@ def test_registry_bad_input_fails_before_any_change(tmp_path, env, case):
     assert message in ' '.join(result.stdout.split()), result.stdout[-5000:]
     assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
     assert not (tmp_path / 'pki').exists()
+    assert not (tmp_path / '.geostack').exists()      # no password generated before the variables passed
 
 
 # The engine's own variables, checked before the preflight reads the host (the play gathers facts, which only reads).
