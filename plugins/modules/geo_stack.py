@@ -422,7 +422,10 @@ options:
             description: The driver's options (strings).
             type: dict
       force_update:
-        description: Bump it to restart the service's tasks without another change.
+        description:
+          - Bump it to restart the service's tasks without another change.
+          - It only moves forward; a value lower than the service's (a restart by C(geostack.swarm.stack_service)
+            bumps it) is no change.
         type: int
         default: 0
   wait_timeout:
@@ -717,6 +720,10 @@ class StackManager(ChangeTracker):
         plan = []
         for key, svc in sorted(stack['services'].items()):
             current = by_name.get(svc['name'])
+            forced = int((((current or {}).get('Spec') or {}).get('TaskTemplate') or {}).get('ForceUpdate') or 0)
+            if forced > svc['force_update']:
+                # ForceUpdate only moves forward: a restart (playbooks/restart.yml) bumped it; lower is no change
+                svc = dict(svc, force_update=forced)
             after = service_view(service_spec(stack, svc, network_ids, secret_ids, config_ids))
             plan.append((key, svc, current, self.service_action(key, svc['name'], current, after, network_names)))
 
