@@ -153,6 +153,10 @@ def _run_spec(job, where, stack, images, objects):
     if isinstance(image, str) and images is not None and image in images:
         # A name of the images the stack uses (tools, ...): the reference geostack.swarm.images or the registry gave.
         raw['image'] = images[image]
+    elif isinstance(image, str) and images is not None and re.match(r'^[a-z0-9-]+\Z', image):
+        raise StackError('%s.service.image: %s is not an image of the stack (%s): give a full reference '
+                         '(docker.io/library/%s:<tag>) or an image of geostack.swarm.images'
+                         % (where, image, ', '.join(sorted(images)) or 'none', image))
     raw.update(mode='replicated-job', restart_policy={'condition': 'none'})
     parsed_stack = dict(name=stack, endpoint_mode='dnsrr', secrets=objects['secrets'], configs=objects['configs'])
     try:

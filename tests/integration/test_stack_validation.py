@@ -23,12 +23,13 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 COUNTRIES = dict(name='countries', sample='naturalearth_lowres', table='public.countries', srid=4326)
+HELLO = dict(name='hello', schedule='* * * * *', service=dict(image='tools', command=['sh', '-c', 'echo hi']))
 
 CASES = {
     'unknown service': (
         dict(geostack_services=['postgis', 'mapserver', 'geoserver', 'edge']),
         # ansible-core's role argument validation (meta/argument_specs.yml) answers first.
-        'value of geostack_services must be one or more of: postgis, mapserver, qgis_server, edge. '
+        'value of geostack_services must be one or more of: postgis, mapserver, qgis_server, edge, scheduler. '
         'Got no match for: geoserver'),
     'map server without postgis': (
         dict(geostack_services=['mapserver', 'edge']),
@@ -262,6 +263,32 @@ CASES = {
     'data dir relative': (
         dict(data_dir='datasets'),
         'data_dir=datasets must be an absolute path'),
+    # -- the scheduler's jobs (geostack.swarm.scheduler): declaring one deploys the scheduler, so it is checked
+    'job with an invalid cron expression': (
+        dict(scheduler_jobs=[dict(HELLO, schedule='61 * * * *')]),
+        "scheduler_jobs[0] (hello).schedule: '61 * * * *': 61 is not a minute (0 to 59)"),
+    'job with an unknown concurrency policy': (
+        dict(scheduler_jobs=[dict(HELLO, concurrency='queue')]),
+        "scheduler_jobs[0] (hello).concurrency: 'queue' is not one of forbid, replace, allow"),
+    'job with a zero deadline and a negative timeout': (
+        dict(scheduler_jobs=[dict(HELLO, starting_deadline=0, timeout=-1)]),
+        'scheduler_jobs[0] (hello).starting_deadline: 0 must be a positive number of seconds (or null: none); '
+        'scheduler_jobs[0] (hello).timeout: -1 must be a positive number of seconds'),
+    'job with a negative history': (
+        dict(scheduler_jobs=[dict(HELLO, failed_history=-1)]),
+        'scheduler_jobs[0] (hello).failed_history: -1 must be a number of runs kept, 0 or more'),
+    'two jobs of one name': (
+        dict(scheduler_jobs=[HELLO, dict(HELLO, schedule='@daily')]),
+        'scheduler_jobs[1] (hello).name: hello is also scheduler_jobs[0] (hello): job names must be unique'),
+    'job in a time zone that does not exist': (
+        dict(scheduler_jobs=[dict(HELLO, time_zone='Europe/Atlantis')]),
+        "scheduler_jobs[0] (hello).time_zone: 'Europe/Atlantis' is not a time zone of the IANA database"),
+    'job whose run publishes a port': (
+        dict(scheduler_jobs=[dict(HELLO, service=dict(image='tools', ports=[dict(target=80)]))]),
+        'scheduler_jobs[0] (hello).service: ports not for a run'),
+    'scheduler tick out of range': (
+        dict(scheduler_jobs=[HELLO], scheduler_tick=0),
+        'scheduler_tick=0 must be a number of seconds from 1 to 60'),
 }
 
 

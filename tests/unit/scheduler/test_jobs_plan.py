@@ -120,6 +120,13 @@ def test_bad_jobs_are_refused_naming_the_variable(job, message):
     assert problems and message in '; '.join(problems)
 
 
+def test_a_run_image_named_but_not_made_is_refused():
+    problems = plan(hello(service=dict(image='postgis')), images={'tools': 'geostack/tools:1'})['problems']
+    assert problems == ['scheduler_jobs[0] (hello).service.image: postgis is not an image of the stack (tools): give '
+                        'a full reference (docker.io/library/postgis:<tag>) or an image of geostack.swarm.images']
+    assert plan(hello(service=dict(image='docker.io/library/alpine:3')), images={})['problems'] == []
+
+
 def test_duplicate_names_across_the_users_and_the_roles_jobs():
     problems = plan(hello(), var_jobs=[hello()])['problems']
     assert problems == ['geostack_scheduled_jobs[0] (hello).name: hello is also scheduler_jobs[0] (hello): job names '
