@@ -88,7 +88,7 @@ stack:
   returned: always
   type: str
 node:
-  description: The host the module ran on, as C({hostname, id}) (C(id) empty outside a swarm).
+  description: The host the module ran on, as C({hostname, id, addr}) (C(id) and C(addr) empty outside a swarm).
   returned: always
   type: dict
 nodes:
@@ -214,7 +214,8 @@ def main():
     client = SwarmClient(module)
     state = client.swarm_state()
     info = client.info()
-    result = dict(changed=False, stack=stack, node=dict(hostname=info.get('Name'), id=state['node_id'] or ''),
+    result = dict(changed=False, stack=stack,
+                  node=dict(hostname=info.get('Name'), id=state['node_id'] or '', addr=state['node_addr'] or ''),
                   nodes=[], services=[], jobs=[], volumes=[], volume_names=sorted(set(p['volume_names'])),
                   scheduler=None, problems=[])
     if p['nodes'] or p['services']:
