@@ -14,7 +14,8 @@ description:
     M(geostack.swarm.overlay_network), before anything is created; returns one message per problem, each naming the
     variable and the item. An empty list means the declarations are sound.
   - Checks that every item is a mapping with a C(name), that names are unique, that keys are known, that the
-    addressing (subnet, gateway, ip_range, mtu) is valid, and that no two subnets overlap.
+    addressing (subnet, gateway, ip_range, mtu) is valid, that C(encrypted) is V(true), V(false) or V(auto), and that
+    no two subnets overlap.
 positional: var_name
 options:
   _input:
@@ -85,6 +86,9 @@ def network_problems(networks, var_name='swarm_networks'):
         if item['name'] in seen:
             problems.append('%s: the name is also used by %s[%d]' % (where, var_name, seen[item['name']]))
         seen[item['name']] = index
+        if item.get('encrypted', False) not in (True, False, 'auto'):
+            problems.append('%s: encrypted must be true, false or auto (encrypted where every host\'s kernel has IPsec '
+                            'ESP)' % where)
         if item.get('recreate') not in (None, 'never', 'when_unused'):
             problems.append('%s: recreate must be never or when_unused' % where)
         mtu = item.get('mtu')

@@ -168,3 +168,47 @@ def create_kwargs(params, addressing):
         scope='swarm',
         check_duplicate=True,
     )
+
+
+def resolve_encryption(networks, esp_by_host, existing=None, var_name='swarm_networks'):
+    """Decide ``encrypted`` for every declared network, ``auto`` included.
+
+    ``networks`` are the declarations (``encrypted``: true, false or ``auto``; unset is false); ``esp_by_host`` maps
+    every swarm host to whether its kernel has IPsec ESP (true, false, or None when it could not be told);
+    ``existing`` lists the swarm's networks as ``{name, encrypted}`` (None when they cannot be read yet).
+    ``auto`` is true when every host's kernel has ESP. A network that exists keeps its encryption, since Docker cannot
+    change it in place: a warning says so when ``auto`` would choose otherwise, and an existing encrypted network is
+    refused when a host lacks ESP (it would carry nothing there).
+    Returns ``{networks, warnings, problems}``, ``networks`` being the declarations with ``encrypted`` a boolean.
+    """
+    lacking = sorted(host for host, esp in (esp_by_host or {}).items() if esp is not True)
+    current = dict((n.get('name'), bool(n.get('encrypted'))) for n in existing or ())
+    resolved, warnings, problems = [], [], []
+    for index, item in enumerate(networks):
+        item = dict(item)
+        if item.get('encrypted') != 'auto':
+            item['encrypted'] = bool(item.get('encrypted', False))
+            resolved.append(item)
+            continue
+        where = '%s[%d] (%s)' % (var_name, index, item.get('name'))
+        wanted = not lacking
+        exists = item.get('name') in current and item.get('state', 'present') == 'present'
+        if exists and current[item['name']] != wanted:
+            item['encrypted'] = current[item['name']]
+            if current[item['name']]:
+                problems.append('%s: encrypted=auto, and the network exists encrypted, but the kernel of %s has no IPsec '
+                                'ESP: these hosts could carry nothing on it. Docker cannot change a network in place: '
+                                'remove the services attached to it and set encrypted: false with recreate: '
+                                'when_unused, or use hosts whose kernel has ESP' % (where, ', '.join(lacking)))
+            else:
+                warnings.append('%s: encrypted=auto would encrypt it (every host\'s kernel has IPsec ESP), but it exists '
+                                'unencrypted and Docker cannot change a network in place, so it stays unencrypted. To '
+                                'encrypt it, remove the services attached to it (or the stack) and run again with '
+                                'encrypted: true and recreate: when_unused' % where)
+        else:
+            item['encrypted'] = wanted
+            if not wanted:
+                warnings.append('%s: encrypted=auto, but the kernel of %s has no IPsec ESP (or it could not be told): '
+                                'the network is not encrypted' % (where, ', '.join(lacking)))
+        resolved.append(item)
+    return dict(networks=resolved, warnings=warnings, problems=problems)
