@@ -119,3 +119,29 @@ def test_site_by_fqcn_refuses_bad_input_in_its_first_play(installed, outside):
     assert 'mapserver_replicas must be at least 1' in ' '.join(str(h.get('msg', '')) for h in failed), \
         result.stdout[-4000:]
     assert parsed['stats']['localhost']['changed'] == 0
+
+
+@pytest.mark.parametrize('verb, extra, message', [
+    ('scale', dict(scale_service='mapserver', scale_replicas=0), 'scale_replicas=0 is out of range'),
+    ('teardown', dict(geostack_destroy_data='yes'), 'geostack_destroy_data=yes is not the name of the stack (geostack)'),
+    ('logs', dict(logs_service='mapserver', logs_grep='(unclosed'), 'logs_grep=(unclosed is not a regular expression'),
+])
+def test_verb_by_fqcn_refuses_bad_input_in_its_first_play(installed, outside, verb, extra, message):
+    """The day-2 verbs from the installed copy (their filter included): bad input stops them in their first play,
+    before the engine is read, naming the variable."""
+    env = dict(installed['env'], ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json', ANSIBLE_NOCOLOR='1')
+    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'hosts.yml', 'geostack.swarm.%s' % verb,
+                             '-e', json.dumps(extra)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True, env=env, cwd=str(outside), check=False)
+    assert result.returncode != 0, result.stdout[-4000:]
+    parsed = json.loads(result.stdout)
+    assert len(parsed['plays']) == 1 and parsed['plays'][0]['play']['name'] == 'Check the %s request' % verb
+    failed = [host for t in parsed['plays'][0]['tasks'] for host in t['hosts'].values() if host.get('failed')]
+    assert message in ' '.join(str(h.get('msg', '')) for h in failed), result.stdout[-4000:]
+    assert parsed['stats']['localhost']['changed'] == 0
+
+
+def test_status_template_is_in_the_collection(installed):
+    """status.yml renders its table from playbooks/templates/status.txt.j2: the artifact must carry it."""
+    files = [f['name'] for f in json.loads((installed['root'] / 'FILES.json').read_text())['files']]
+    assert 'playbooks/templates/status.txt.j2' in files
