@@ -224,3 +224,66 @@ def test_images_bad_input_fails_before_any_change(tmp_path, env, case):
     assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
     assert not (tmp_path / 'build').exists()
     assert 'Hunter2Secret' not in result.stdout + (result.stderr or '')
+
+
+# The firewall's variables, refused by its validate step before nftables is installed or any rule loaded; the same
+# step runs in site.yml's first play.
+FIREWALL_CASES = {
+    'ssh port out of range': (dict(firewall_ssh_port=70000), 'firewall_ssh_port=70000 must be a port number from 1 to 65535'),
+    'ssh source not a CIDR': (dict(firewall_ssh_sources=['192.0.2.0/33']),
+                              "firewall_ssh_sources[0]: '192.0.2.0/33' is not an address or a network in CIDR form"),
+    'member source with host bits': (dict(firewall_member_sources=['10.89.0.1/24']),
+                                     'firewall_member_sources[0]: 10.89.0.1/24 has host bits set (the network is 10.89.0.0/24)'),
+    'allowed port of the swarm': (dict(firewall_allowed=[dict(port='7000-8000')]),
+                                  "firewall_allowed[0].port=7000-8000 includes the swarm nodes' gossip port (7946/tcp+udp)"),
+    'allowed port with an unknown key': (dict(firewall_allowed=[dict(port=8443, source=['192.0.2.0/24'])]),
+                                         'firewall_allowed[0] has unknown keys: source'),
+    'allowed protocol': (dict(firewall_allowed=[dict(port=53, proto='sctp')]), 'firewall_allowed[0].proto=sctp must be tcp or udp'),
+    'registry source not an address': (dict(firewall_registry_sources=['build-host']),
+                                       "firewall_registry_sources[0]: 'build-host' is not an address or a network"),
+    'policy': (dict(firewall_policy='reject'), 'firewall_policy'),
+    'registry host not in the inventory': (dict(firewall_registry_host='nosuch'),
+                                           'firewall_registry_host=nosuch is not a host of the inventory'),
+}
+
+
+def nft_table():
+    try:
+        return subprocess.run(['nft', 'list', 'table', 'inet', 'geostack'], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True, check=False).stdout
+    except OSError:
+        return 'no nft'
+
+
+@pytest.mark.parametrize('case', sorted(FIREWALL_CASES))
+def test_firewall_bad_input_fails_before_any_change(tmp_path, env, case):
+    extra_vars, message = FIREWALL_CASES[case]
+    before = nft_table()
+    result = run_play(tmp_path, env, inventory(managers=['m1']), extra_vars, role='firewall')
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert message in ' '.join(result.stdout.split()), result.stdout[-5000:]
+    assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
+    assert 'Install nftables' not in result.stdout and 'Load the rules' not in result.stdout, result.stdout[-3000:]
+    assert nft_table() == before
+
+
+def test_firewall_bad_input_fails_in_the_first_play_of_site(tmp_path, env):
+    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'inventories/local', 'playbooks/site.yml', '-e',
+                             json.dumps(dict(firewall_allowed=[dict(port=2377)], firewall_ssh_sources=['any'],
+                                             geostack_credentials_dir=str(tmp_path / 'credentials')))],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env,
+                            cwd=str(REPO), check=False)
+    text = ' '.join(result.stdout.split())
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert "firewall_ssh_sources[0]: 'any' is not an address" in text, result.stdout[-3000:]
+    assert "firewall_allowed[0].port=2377 includes the swarm managers' port" in text, result.stdout[-3000:]
+    assert 'PLAY [Docker engine on every host]' not in result.stdout
+    assert 'changed=0' in result.stdout and 'changed=1' not in result.stdout, result.stdout[-3000:]
+
+
+def test_network_encrypted_must_be_true_false_or_auto(tmp_path, env):
+    before = swarm_state()
+    result = run_play(tmp_path, env, inventory(managers=['m1']), dict(swarm_networks=[dict(name='a', encrypted='yes')]))
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert 'swarm_networks[0] (a): encrypted must be true, false or auto' in ' '.join(result.stdout.split())
+    assert swarm_state() == before
