@@ -178,6 +178,22 @@ CASES = {
     'postgis port out of range': (
         dict(postgis_publish_port=70000),
         'postgis_publish_port must be 0 (not published) or a port up to 65535'),
+    # -- PostgreSQL's access rules and TLS, which the role sets itself
+    'postgis setting ssl': (
+        dict(postgis_settings={'ssl': 'off'}),
+        'postgis_settings.ssl is set by the role itself'),
+    'postgis setting hba_file': (
+        dict(postgis_settings={'shared_buffers': '128MB', 'hba_file': '/tmp/pg_hba.conf'}),
+        'postgis_settings.hba_file is set by the role itself'),
+    'postgis publish clients not networks': (
+        dict(postgis_publish_port=15432, postgis_publish_clients=['0.0.0.0/0', 'everywhere']),
+        'postgis_publish_clients[1]: everywhere is not a network address in CIDR form'),
+    'postgis publish client with host bits': (
+        dict(postgis_publish_clients=['192.0.2.1/24']),
+        'postgis_publish_clients[0]: 192.0.2.1/24 is not a network address in CIDR form'),
+    'postgis certificate name with a space': (
+        dict(postgis_tls_names=['db example.org']),
+        'postgis_tls_names[0]: db example.org is not a DNS name or an IP address'),
     # -- PostgreSQL's own names
     'database template1': (
         dict(postgis_database='template1'),

@@ -37,7 +37,8 @@ STACK = {
         'qgis_server': {'path': '/qgis', 'title': 'QGIS Server', 'port': 8080, 'ows': True, 'links': []},
     },
     'geostack__public_url': 'https://geostack.example.org',
-    'geostack_postgis': {'host': 'postgis', 'port': 5432, 'database': 'geostack', 'reader': 'reader'},
+    'geostack_postgis': {'host': 'postgis', 'port': 5432, 'database': 'geostack', 'reader': 'reader',
+                         'sslmode': 'verify-full', 'ca_path': '/etc/geostack/postgis-ca.crt'},
     'geostack__layers_plan': {'layers': [{
         'name': 'places', 'title': EVIL, 'abstract': "Places & 'quotes'", 'type': 'point', 'schema': 'public',
         'table': 'places', 'geometry_column': 'geom', 'srid': 4326, 'label': '',

@@ -20,6 +20,8 @@ fail() { echo "postgis-entrypoint: $*" >&2; exit 1; }
 
 user=${POSTGRES_USER:-postgres}
 db=${POSTGRES_DB:-$user}
+# The private servers below listen on a socket of their own (local trust), never on the shared socket directory.
+private=$(mktemp -d)
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pwfile=${POSTGRES_PASSWORD_FILE:-}
@@ -37,8 +39,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   printf "\nlisten_addresses = '*'\n" >> "$PGDATA/postgresql.conf"
   printf 'host all all all scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
   # A private server (unix socket only) for the setup.
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w -t 60 start >/dev/null
-  psql=(psql -v ON_ERROR_STOP=1 -X -q --username="$user" --no-password)
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$private" -w -t 60 start >/dev/null
+  psql=(psql -v ON_ERROR_STOP=1 -X -q --host="$private" --username="$user" --no-password)
   if [ "$db" != postgres ]; then
     "${psql[@]}" --dbname=postgres --set=db="$db" <<<'CREATE DATABASE :"db";'
   fi
@@ -46,7 +48,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   for script in /docker-entrypoint-initdb.d/*; do
     case "$script" in
       *.sql) echo "postgis-entrypoint: running $script" >&2; "${psql[@]}" --dbname="$db" -f "$script" ;;
-      *.sh) echo "postgis-entrypoint: running $script" >&2; PGUSER="$user" PGDATABASE="$db" bash "$script" ;;
+      *.sh) echo "postgis-entrypoint: running $script" >&2; PGHOST="$private" PGUSER="$user" PGDATABASE="$db" bash "$script" ;;
       *) ;;
     esac
   done
@@ -54,15 +56,20 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "postgis-entrypoint: initialised" >&2
 elif [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
   [ -s "$POSTGRES_PASSWORD_FILE" ] || fail "POSTGRES_PASSWORD_FILE=$POSTGRES_PASSWORD_FILE is not a readable, non-empty file"
-  # A private server (unix socket only) sets the password; the password goes to psql on its standard input.
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w -t 120 start >/dev/null
+  # A private server (unix socket only) sets the password; the password goes to psql on its standard input, and the
+  # statement is never logged (not even under log_statement = all in postgresql.auto.conf): SET LOCAL in its
+  # transaction.
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$private" -w -t 120 start >/dev/null
   {
     # psql runs the backquoted command itself (\set name `command`): the single quotes are meant.
     # shellcheck disable=SC2016
     printf '\\set pw `cat %s`\n' "$POSTGRES_PASSWORD_FILE"
-    printf 'ALTER ROLE :"user" PASSWORD :\x27pw\x27;\n'
-  } | psql -v ON_ERROR_STOP=1 -X -q --username="$user" --no-password --dbname=postgres --set=user="$user" >/dev/null
+    printf 'BEGIN;\nSET LOCAL log_statement = none;\nSET LOCAL log_min_duration_statement = -1;\n'
+    printf 'SET LOCAL log_min_error_statement = panic;\n'
+    printf 'ALTER ROLE :"user" PASSWORD :\x27pw\x27;\nCOMMIT;\n'
+  } | psql -v ON_ERROR_STOP=1 -X -q --host="$private" --username="$user" --no-password --dbname=postgres --set=user="$user" >/dev/null
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 fi
+rm -rf "$private"
 
 exec postgres "$@"
