@@ -17,10 +17,10 @@ description:
     nodes its tasks run on; and the stack's one-off jobs (replicated or global jobs) with their last run and result.
   - The image's version and recipe come from its labels C(org.opencontainers.image.version) and C(org.geostack.recipe)
     when the image is on the host the module runs on, else from its tag (C(<version>-<recipe digest of 12>), the tags
-    M(geostack.swarm.images) gives); RV(services[].source) says which.
+    M(geostack.swarm.images) gives); C(source) in RV(services) says which.
   - A task with a health check is C(starting) until it is healthy and is replaced when it becomes unhealthy, so a
-    service with a health check has as many healthy replicas as running ones; for a service without one,
-    RV(services[].healthy) is null.
+    service with a health check has as many healthy replicas as running ones; for a service without one, C(healthy)
+    in RV(services) is null.
   - Also reports the named volumes on the host the module runs on (their size is the engine's disk usage, as
     C(docker system df -v) gives it), those the stack's services mount, those labelled with the stack, and
     O(volume_names). Run it on every node with O(nodes=false) and O(services=false) to read the volumes on each.
