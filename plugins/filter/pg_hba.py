@@ -44,7 +44,7 @@ options:
       back_subnets:
         description:
           - The back network's subnets (from Docker's IPAM). V(null) when the network is not read yet (the first
-            play's check): the rest is checked.
+            play's check), in which case only the rest is checked.
         type: list
         elements: str
       front_subnets:
