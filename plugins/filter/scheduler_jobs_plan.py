@@ -12,11 +12,11 @@ version_added: 0.3.0
 description:
   - Checks the jobs of geostack.swarm.scheduler (C(scheduler_jobs), and C(geostack_scheduled_jobs), the jobs other
     roles add) before anything changes, each problem naming the variable, the item and the key.
-  - A job has a C(name), a cron C(schedule) (five fields or a macro such as V(@daily)) in a C(time_zone), a
+  - "A job has a C(name), a cron C(schedule) (five fields or a macro such as V(@daily)) in a C(time_zone), a
     C(concurrency) policy (V(forbid), V(replace), V(allow)), a C(starting_deadline) and a C(timeout) (seconds, or
     null for none), C(suspend), C(successful_history) and C(failed_history) (finished runs kept), and the C(service)
     each run is, in geostack.swarm.geo_stack's service shape; C(secrets) and C(configs) (C({key: {data}})) are Docker
-    objects its service refers to by key.
+    objects its service refers to by key."
   - Returns what the scheduler reads (each run's Docker service spec, without the stack's namespace label so that
     pruning the stack leaves runs alone) and the secrets and configs to create.
 positional: sources
@@ -65,10 +65,10 @@ _value:
       type: list
       elements: dict
     secrets:
-      description: The secrets of the jobs, C({key: {data}}).
+      description: "The secrets of the jobs, C({key: {data}})."
       type: dict
     configs:
-      description: The configs of the jobs, C({key: {data}}).
+      description: "The configs of the jobs, C({key: {data}})."
       type: dict
     problems:
       description: One message per problem, naming the variable, the item and the key. Empty when all is sound.

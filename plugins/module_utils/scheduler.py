@@ -146,8 +146,8 @@ def _run_spec(job, where, stack, images, objects):
                          'secrets, mounts, ...)' % where)
     unknown = sorted(str(k) for k in service if k not in RUN_SERVICE_KEYS)
     if unknown:
-        raise StackError('%s.service: %s not for a run (allowed: %s)' % (where, ', '.join(unknown),
-                                                                        ', '.join(RUN_SERVICE_KEYS)))
+        raise StackError('%s.service: %s not for a run (allowed: %s)'
+                         % (where, ', '.join(unknown), ', '.join(RUN_SERVICE_KEYS)))
     raw = copy.deepcopy(service)
     image = raw.get('image')
     if isinstance(image, str) and images is not None and image in images:
@@ -199,8 +199,8 @@ def jobs_plan(sources, stack, defaults, images=None):
             found = _check_job(job, where, stack)
             if isinstance(job.get('name'), str):
                 if job['name'] in seen:
-                    found.append('%s.name: %s is also %s: job names must be unique' % (where, job['name'],
-                                                                                      seen[job['name']]))
+                    found.append('%s.name: %s is also %s: job names must be unique'
+                                 % (where, job['name'], seen[job['name']]))
                 seen.setdefault(job['name'], where)
             objects = {}
             for kind, merged in (('secrets', secrets), ('configs', configs)):

@@ -59,7 +59,7 @@ class FakeAPI:
         out = list(self.services_.values())
         label = (filters or {}).get('label')
         if label:
-            key, _, value = label.partition('=')
+            key, _sep, value = label.partition('=')
             out = [s for s in out if s['Spec']['Labels'].get(key) == value]
         return [dict(s) for s in out]
 
@@ -102,7 +102,7 @@ class FakeAPI:
         out = list(self.configs_.values())
         label = (filters or {}).get('label')
         if label:
-            key, _, value = label.partition('=')
+            key, _sep, value = label.partition('=')
             out = [c for c in out if c['Spec']['Labels'].get(key) == value]
         return [dict(c) for c in out]
 

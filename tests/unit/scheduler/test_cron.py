@@ -23,7 +23,7 @@ def at(text):
 def fires(schedule, start, count):
     out = []
     instant = at(start)
-    for _ in range(count):
+    for _index in range(count):
         instant = schedule.next_after(instant)
         out.append(instant)
     return out

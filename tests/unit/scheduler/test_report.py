@@ -125,4 +125,3 @@ def test_declaration_errors():
     assert config.run_prefix == 'geostack_run_'
     assert set(config.errors) == {'ok', 'neg', 'zero', 'tz', 'hist', 'Bad Name', 'nospec'}
     assert 'timeout' in config.errors['neg'] and 'Nowhere/X' in config.errors['tz']
-

@@ -21,13 +21,12 @@ PREFIX = 'geostack_run_'
 
 
 def job(name='hello', schedule='* * * * *', **options):
+    task = {'ContainerSpec': {'Image': 'geostack/tools:1', 'Args': ['sh', '-c', 'echo hi']},
+            'RestartPolicy': {'Condition': 'none'}}
+    spec = {'Labels': {}, 'TaskTemplate': task, 'Mode': {'ReplicatedJob': {'MaxConcurrent': 1, 'TotalCompletions': 1}},
+            'EndpointSpec': {'Mode': 'dnsrr'}}
     return dict(dict(name=name, schedule=schedule, time_zone='UTC', concurrency='forbid', starting_deadline=None,
-                     suspend=False, successful_history=3, failed_history=1, timeout=None,
-                     spec={'Labels': {}, 'TaskTemplate': {'ContainerSpec': {'Image': 'geostack/tools:1',
-                                                                           'Args': ['sh', '-c', 'echo hi']},
-                                                         'RestartPolicy': {'Condition': 'none'}},
-                           'Mode': {'ReplicatedJob': {'MaxConcurrent': 1, 'TotalCompletions': 1}},
-                           'EndpointSpec': {'Mode': 'dnsrr'}}), **options)
+                     suspend=False, successful_history=3, failed_history=1, timeout=None, spec=spec), **options)
 
 
 class World:
@@ -179,7 +178,11 @@ def test_a_run_longer_than_its_timeout_is_stopped_and_counted_failed():
 def test_a_timeout_whose_removal_failed_is_not_counted_twice():
     world = World(job(timeout=30, schedule='0 * * * *')).at('12:00:30').at('13:00:01')
     real_remove = world.api.remove_service
-    world.api.remove_service = lambda name: (_ for _ in ()).throw(RuntimeError('engine busy'))
+
+    def busy(name):
+        raise RuntimeError('engine busy: %s not removed' % name)
+
+    world.api.remove_service = busy
     world.clock.set('2024-01-01T13:00:40')
     with pytest.raises(RuntimeError):
         world.scheduler.tick()

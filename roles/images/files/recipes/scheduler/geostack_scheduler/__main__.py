@@ -56,7 +56,7 @@ def run():
     api = docker.APIClient(base_url=os.environ.get('DOCKER_HOST', 'unix:///var/run/docker.sock'), version='auto',
                            timeout=60)
     scheduler = Scheduler(Swarm(api, config.owner), config, lambda: dt.datetime.now(dt.timezone.utc))
-    host, _, port = os.environ.get('SCHEDULER_LISTEN', '0.0.0.0:8080').rpartition(':')
+    host, _colon, port = os.environ.get('SCHEDULER_LISTEN', '0.0.0.0:8080').rpartition(':')
     server = serve(scheduler, host or '0.0.0.0', int(port))
     threading.Thread(target=server.serve_forever, name='http', daemon=True).start()
     log.info('%d job(s) of %s: %s; serving /jobs and /metrics on %s:%s', len(config.jobs), config.owner,

@@ -99,7 +99,7 @@ class Schedule:
         start = (instant.astimezone(self.tz).replace(tzinfo=None) - _MAX_SHIFT).replace(second=0, microsecond=0)
         walk = croniter(' '.join(self.fields), start - MINUTE)
         best = None
-        for _ in range(200000):
+        for _step in range(200000):
             wall = walk.get_next(dt.datetime)
             instants = self._instants(wall)
             if best is not None and instants[0] > best:

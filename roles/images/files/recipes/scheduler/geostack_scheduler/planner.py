@@ -144,8 +144,8 @@ def plan(jobs, runs, ledger, now, run_prefix):
                 _record(entry, run, 'timeout', now_ts, reason='timed out after %ds' % job.timeout)
                 out.remove.append((run.name, 'timeout'))
                 stopping.add(run.name)
-                out.events.append('%s: run %s stopped: longer than its timeout (%ds)' % (job.name, run.name,
-                                                                                       job.timeout))
+                out.events.append('%s: run %s stopped: longer than its timeout (%ds)'
+                                  % (job.name, run.name, job.timeout))
         if mine:
             entry['last_scheduled'] = max(entry['last_scheduled'], max(r.scheduled for r in mine))
         active = [r for r in mine if r.state == ACTIVE and r.name not in stopping]

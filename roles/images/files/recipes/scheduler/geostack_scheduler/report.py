@@ -67,7 +67,7 @@ def metrics(snapshot):
         ('geostack_job_running', 'gauge', 'Runs in flight.'),
         ('geostack_job_suspended', 'gauge', '1 when the job is suspended.'),
     ]
-    samples = dict((name, []) for name, _, _ in families)
+    samples = dict((name, []) for name, _kind, _text in families)
     by_name = dict((j.name, j) for j in snapshot['jobs'])
     for name, job in sorted(doc['jobs'].items()):
         entry = snapshot['ledger'][name]
