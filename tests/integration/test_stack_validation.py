@@ -279,6 +279,16 @@ CASES = {
     'data dir relative': (
         dict(data_dir='datasets'),
         'data_dir=datasets must be an absolute path'),
+    # -- the registry's own variables (geostack.swarm.registry, entry point validate), in the first play too
+    'registry password of one character': (
+        dict(registry_password='x'),
+        'registry_password must be a string of at least 12 characters'),
+    'registry port of the swarm': (
+        dict(registry_port=7946),
+        'registry_port=7946 is reserved: 2377, 7946 and 4789 are the ports of the swarm'),
+    'registry credentials directory relative': (
+        dict(registry_credentials_dir='credentials'),
+        'registry_credentials_dir=credentials must be an absolute path on the controller'),
     # -- the scheduler's jobs (geostack.swarm.scheduler): declaring one deploys the scheduler, so it is checked
     'job with an invalid cron expression': (
         dict(scheduler_jobs=[dict(HELLO, schedule='61 * * * *')]),
