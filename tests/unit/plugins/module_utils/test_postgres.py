@@ -116,7 +116,7 @@ def test_pg_ident_maps_the_containers_postgres_user_to_the_superuser():
 @pytest.mark.parametrize('clients, back, expected', [
     (['10.0.0.0/8', '::/0'], ['10.0.2.0/24'], []),
     (['10.0.0.1/8'], [], ['postgis_publish_clients[0]: 10.0.0.1/8 is not a network address',
-                         'geostack_back_network: the overlay network has no subnet']),
+                          'geostack_back_network: the overlay network has no subnet']),
     (['0.0.0.0/0', 'anywhere'], None, ['postgis_publish_clients[1]: anywhere is not a network address']),
     (['10.0.0.0/8\n'], None, ['postgis_publish_clients[0]:']),
     ([42], None, ['postgis_publish_clients[0]: 42 is not an address']),
