@@ -33,6 +33,11 @@ options:
     description: The node label that places its PostGIS (C(postgis_node_label)).
     type: str
     required: true
+  other_volumes:
+    description: Volumes its PostGIS mounts besides the data directory (the Unix socket's), which are not its data.
+    type: list
+    elements: str
+    default: []
 author:
   - geostack.swarm developers (@geostack)
 """

@@ -21,10 +21,11 @@ def _role(service):
     return (service.get('labels') or {}).get(ROLE_LABEL)
 
 
-def postgis_volume_problems(services, stack, volume, node_label):
+def postgis_volume_problems(services, stack, volume, node_label, other_volumes=()):
     """What is wrong with deploying PostGIS of ``stack`` on ``volume``, placed by ``node_label``, where ``services``
     already run: another volume or label under the running PostGIS of this stack (an empty database would start), or
-    this volume under the PostGIS of another stack (two servers on one data directory)."""
+    this volume under the PostGIS of another stack (two servers on one data directory). ``other_volumes`` are the
+    volumes PostGIS mounts besides its data (its socket's), which are not data."""
     problems = []
     for service in services or []:
         if _role(service) != 'postgis':
@@ -33,7 +34,7 @@ def postgis_volume_problems(services, stack, volume, node_label):
         volumes = service.get('volumes') or []
         if running_stack == stack:
             for old in volumes:
-                if old != volume:
+                if old != volume and old not in (other_volumes or ()):
                     problems.append(
                         'postgis_volume=%s: the running PostGIS (%s) keeps its data in the volume %s, and another name '
                         'would start it on an empty one. Keep postgis_volume=%s, or move the data first (pg_dump and '

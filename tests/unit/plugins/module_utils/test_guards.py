@@ -79,3 +79,11 @@ def test_placed_only_there_counts_even_when_not_running():
 def test_other_nodes_and_force_are_fine():
     assert node_removal_problems([POSTGIS, REGISTRY, MAPSERVER], NODE2) == []
     assert node_removal_problems([POSTGIS, REGISTRY], NODE1, force=True) == []
+
+
+def test_the_socket_volume_beside_the_data_is_not_taken_for_data():
+    running = dict(POSTGIS, volumes=['geostack_postgis_data', 'geostack_postgis_socket'])
+    assert postgis_volume_problems([running], 'geostack', 'geostack_postgis_data', 'geostack.postgis',
+                                   ['geostack_postgis_socket']) == []
+    [problem] = postgis_volume_problems([running], 'geostack', 'pgdata2', 'geostack.postgis', ['geostack_postgis_socket'])
+    assert problem.startswith('postgis_volume=pgdata2: the running PostGIS') and 'volume geostack_postgis_data' in problem
