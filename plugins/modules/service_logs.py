@@ -48,6 +48,17 @@ options:
   grep:
     description: A Python regular expression; only the lines whose message it matches (C(re.search)) are returned.
     type: str
+  read_idle:
+    description:
+      - Stop reading when the engine sent nothing for this many seconds. Docker 20.10 keeps a service's log stream
+        open without sending more when a task has fewer lines than asked for (C(docker service logs --tail 100) then
+        hangs); the lines it sent are returned, and RV(complete) is false.
+    type: int
+    default: 3
+  read_timeout:
+    description: Stop reading after this many seconds in any case.
+    type: int
+    default: 60
 seealso:
   - module: geostack.swarm.stack_status
 """
@@ -85,12 +96,20 @@ text:
   returned: always
   type: list
   elements: str
+complete:
+  description:
+    - Whether the engine ended its stream; false when reading stopped after O(read_idle) or O(read_timeout) seconds
+      (see O(read_idle)).
+  returned: always
+  type: bool
 since:
   description: The O(since) as Unix seconds, or null.
   returned: always
   type: int
 """
 
+import queue
+import threading
 import time
 
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import SwarmClient, new_module
@@ -103,14 +122,47 @@ from ansible_collections.geostack.swarm.plugins.module_utils.operate.logs import
 from ansible_collections.geostack.swarm.plugins.module_utils.operate.names import UnknownService, find_service
 
 
-def read_logs(client, service_id, since, tail):
+def read_logs(client, service_id, since, tail, idle, deadline):
+    """``(lines, complete)``: the engine's lines, read until its stream ends, or nothing came for ``idle`` seconds, or
+    ``deadline`` seconds passed (Docker 20.10 keeps a service's log stream open, sending nothing more, when a task has
+    fewer lines than asked for, as ``docker service logs --tail 100`` then hangs; what it sent is kept)."""
     kwargs = dict(details=True, stdout=True, stderr=True, timestamps=True, tail=tail, is_tty=False)
     if since is not None:
         kwargs['since'] = since
-    chunks = client.call('Reading the logs of service %s' % service_id, client.api.service_logs, service_id,
+    stream = client.call('Reading the logs of service %s' % service_id, client.api.service_logs, service_id,
                          **kwargs)
-    text = ''.join(c.decode('utf-8', 'replace') if isinstance(c, bytes) else str(c) for c in chunks or [])
-    return text.splitlines()
+    chunks = queue.Queue()
+    end = object()
+
+    def pump():
+        try:
+            for chunk in stream or []:
+                chunks.put(chunk)
+        except Exception as exc:  # pylint: disable=broad-except
+            chunks.put(exc)
+        chunks.put(end)
+
+    reader = threading.Thread(target=pump, name='service-logs')
+    reader.daemon = True    # a stream the engine keeps open dies with the module
+    reader.start()
+    received = []
+    complete = False
+    stop = time.monotonic() + deadline
+    while True:
+        try:
+            chunk = chunks.get(timeout=max(0.1, min(idle, stop - time.monotonic())))
+        except queue.Empty:
+            break
+        if chunk is end:
+            complete = True
+            break
+        if isinstance(chunk, Exception):
+            client.fail('Reading the logs of service %s failed: %s' % (service_id, chunk))
+        received.append(chunk)
+        if time.monotonic() >= stop:
+            break
+    text = ''.join(c.decode('utf-8', 'replace') if isinstance(c, bytes) else str(c) for c in received)
+    return text.splitlines(), complete
 
 
 def main():
@@ -121,6 +173,8 @@ def main():
             since=dict(type='str'),
             tail=dict(type='int', default=100),
             grep=dict(type='str'),
+            read_idle=dict(type='int', default=3),
+            read_timeout=dict(type='int', default=60),
         ),
         supports_check_mode=True,
     )
@@ -140,9 +194,10 @@ def main():
         module.fail_json(msg=str(exc))
     tasks = dict((t.get('ID'), t) for t in client.tasks(filters={'service': service['ID']}))
     node_names = dict((n.get('ID'), (n.get('Description') or {}).get('Hostname')) for n in client.nodes())
-    raw = read_logs(client, service['ID'], since, 'all' if grep is not None else p['tail'])
+    raw, complete = read_logs(client, service['ID'], since, 'all' if grep is not None else p['tail'],
+                              max(1, p['read_idle']), max(1, p['read_timeout']))
     lines = select_lines(raw, p['service'], tasks, node_names, grep=grep, tail=p['tail'])
-    module.exit_json(changed=False, service=service['Spec']['Name'], lines=lines, since=since,
+    module.exit_json(changed=False, service=service['Spec']['Name'], lines=lines, since=since, complete=complete,
                      text=['%s %s@%s %s' % (line['time'], line['task'], line['node'], line['message'])
                            for line in lines])
 

@@ -118,3 +118,31 @@ def test_since_forms():
 def test_a_line_without_details_is_kept_whole():
     key, stamp, details, message = parse_line('2026-11-27T18:00:00Z a=b message')
     assert details == {} and message == 'a=b message' and key == '2026-11-27T18:00:00.000000000'
+
+
+def test_a_stream_the_engine_keeps_open_returns_what_it_sent(logs, api, with_logs, monkeypatch):
+    """Docker 20.10 sends a task's lines and then nothing more, without closing the stream, when the task has fewer
+    lines than asked for: the module stops after read_idle seconds and returns them, complete false."""
+    import threading
+    blocked = threading.Event()
+    original = api.service_logs
+
+    def hanging(*args, **kwargs):
+        lines = list(original(*args, **kwargs))
+
+        def stream():
+            for line in lines:
+                yield line
+            blocked.wait(30)
+        return stream()
+    monkeypatch.setattr(api, 'service_logs', hanging)
+    res = logs(service='mapserver', read_idle=1)
+    blocked.set()
+    assert not res.failed, res.msg
+    assert res.result['complete'] is False
+    assert [line['message'] for line in res.result['lines']][-1] == 'GET /ows 500'
+    assert len(res.result['lines']) == 4
+
+
+def test_a_stream_that_ends_is_complete(logs, api, with_logs):
+    assert logs(service='mapserver').result['complete'] is True
