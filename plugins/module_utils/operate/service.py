@@ -42,8 +42,9 @@ def new_spec(spec, key, replicas=None, restart=False):
             raise ServiceChangeRefused('replicas=%d must be 0 or more' % replicas)
         volumes = volumes_of(spec)
         if volumes and replicas != current:
-            raise ServiceChangeRefused('service=%s keeps its data in the volume %s, which holds one instance on one '
-                                       'node: it is not scaled' % (key, ', '.join(volumes)))
+            raise ServiceChangeRefused('service=%s keeps its data in the volume%s %s, which hold%s one instance on one '
+                                       'node: it is not scaled' % (key, 's' if len(volumes) > 1 else '',
+                                                                   ', '.join(volumes), '' if len(volumes) > 1 else 's'))
         if replicas != current:
             spec['Mode'] = dict(Replicated=dict(Replicas=replicas))
             changes.append(change_record('replicas', current, replicas))
