@@ -11,8 +11,9 @@ import re
 
 ROLE_LABEL = 'org.geostack.role'
 STACK_LABEL = 'com.docker.stack.namespace'
-# Services whose data or function is bound to one node: moving them loses it (or every node's images).
-PINNED_ROLES = ('postgis', 'registry')
+# Services whose data or function is bound to one node: moving them loses it (the database, its backup repository,
+# every node's images).
+PINNED_ROLES = ('postgis', 'registry', 'backup')
 LABEL_CONSTRAINT = re.compile(r'^node\.labels\.(\S+?)\s*==\s*(\S+)\Z')
 HOST_CONSTRAINT = re.compile(r'^node\.(hostname|id)\s*==\s*(\S+)\Z')
 

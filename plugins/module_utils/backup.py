@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) geostack.swarm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pgBackRest for the stack's PostGIS (role geostack.swarm.backup, filter geostack.swarm.backup_plan).
+
+``problems`` checks the role's variables, each problem naming its variable; ``conf`` writes a pgbackrest.conf from
+sections of options (refusing what would break the file); ``cron_interval`` is the longest time between two runs of a
+cron expression, which ``status`` uses to say whether the last backup is late (older than twice its schedule);
+``status`` reads ``pgbackrest info --output=json``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ansible_collections.geostack.swarm.plugins.module_utils.scheduler import MACROS, cron_problem, time_zone_problem
+
+BACKUP_TYPES = ('full', 'diff', 'incr')
+SCHEDULES = ('full', 'diff', 'incr', 'check', 'verify')
+RETENTION_TYPES = ('count', 'time')
+PASSPHRASE_MIN = 20
+ARCHIVE_TIMEOUT_MAX = 60
+NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*\Z')
+LABEL_RE = re.compile(r'^[a-z0-9]+([._-][a-z0-9]+)*\Z')
+_OPTION_RE = re.compile(r'^[a-z0-9][a-z0-9-]*\Z')
+
+
+def _int(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.match(r'^[0-9]+\Z', value):
+        return int(value)
+    return None
+
+
+def problems(v):
+    """Problems of the backup role's variables (``v``: the variables by name, plus ``hosts``: the swarm's hosts in the
+    inventory and ``postgis_node``: the inventory host PostGIS is pinned to, '' when not pinned)."""
+    out = []
+    stanza = v.get('backup_stanza')
+    if not isinstance(stanza, str) or not NAME_RE.match(stanza) or len(stanza) > 64:
+        out.append('backup_stanza=%s must be letters, digits, _ . and -, starting with a letter or a digit '
+                   '(at most 64)' % (stanza,))
+    timeout = _int(v.get('backup_archive_timeout'))
+    if timeout is None or not 1 <= timeout <= ARCHIVE_TIMEOUT_MAX:
+        out.append('backup_archive_timeout=%s must be a number of seconds from 1 to %d: it bounds the data a lost '
+                   'node takes with it (the RPO)' % (v.get('backup_archive_timeout'), ARCHIVE_TIMEOUT_MAX))
+    kind = v.get('backup_retention_full_type')
+    if kind not in RETENTION_TYPES:
+        out.append('backup_retention_full_type=%s must be one of %s' % (kind, ', '.join(RETENTION_TYPES)))
+    for var in ('backup_retention_full', 'backup_retention_diff'):
+        number = _int(v.get(var))
+        if number is None or number < 1 or number > 9999999:
+            out.append('%s=%s must be a number from 1 to 9999999 (%s): 0 would keep no backup' % (
+                var, v.get(var), 'days' if var == 'backup_retention_full' and kind == 'time' else 'backups'))
+    schedules = v.get('backup_schedules')
+    if not isinstance(schedules, dict):
+        out.append('backup_schedules must be a mapping of %s to cron expressions (empty: not scheduled)'
+                   % ', '.join(SCHEDULES))
+    else:
+        for key, expr in schedules.items():
+            if key not in SCHEDULES:
+                out.append('backup_schedules.%s: not a schedule (known: %s)' % (key, ', '.join(SCHEDULES)))
+            elif expr not in (None, ''):
+                problem = cron_problem(expr)
+                if problem:
+                    out.append('backup_schedules.%s: %s' % (key, problem))
+        if not any(schedules.get(t) for t in BACKUP_TYPES):
+            out.append('backup_schedules: no backup is scheduled (give full, diff or incr a cron expression)')
+    problem = time_zone_problem(v.get('backup_time_zone'))
+    if problem:
+        out.append('backup_time_zone: %s' % problem)
+    passphrase = v.get('backup_cipher_passphrase')
+    if not isinstance(passphrase, str) or len(passphrase) < PASSPHRASE_MIN:
+        out.append('backup_cipher_passphrase is shorter than %d characters: the repository is encrypted with it '
+                   '(aes-256-cbc); leave it unset to have one generated' % PASSPHRASE_MIN)
+    elif any(c in passphrase for c in '\r\n') or passphrase != passphrase.strip():
+        out.append('backup_cipher_passphrase must be one line without leading or trailing spaces')
+    for var in ('backup_volume', 'backup_node_label'):
+        value = v.get(var)
+        if not isinstance(value, str) or not (LABEL_RE.match(value) if var == 'backup_node_label' else NAME_RE.match(value)):
+            out.append('%s=%s is not a valid name' % (var, value))
+    port = _int(v.get('backup_port'))
+    if port is None or not 1024 <= port <= 65535:
+        out.append('backup_port=%s must be a port from 1024 to 65535' % (v.get('backup_port'),))
+    hosts = v.get('hosts') or []
+    node = v.get('backup_node') or ''
+    if node and node not in hosts:
+        out.append('backup_node=%s is not a host of the swarm in the inventory (%s)' % (node, ', '.join(hosts)))
+    elif node and node == v.get('postgis_node') and len(hosts) > 1 and not v.get('backup_allow_same_node'):
+        out.append('backup_node=%s is also postgis_node: the repository would be lost with PostGIS\'s node while the '
+                   'swarm has other nodes (%s). Choose another node, or set backup_allow_same_node=true'
+                   % (node, ', '.join(h for h in hosts if h != node)))
+    return out
+
+
+def conf(sections):
+    """A pgbackrest.conf from ``sections`` ({section: {option: value}}; lists give an option once per item; None
+    leaves it out; booleans are y/n)."""
+    lines = []
+    for section, options in sections.items():
+        if not isinstance(section, str) or not re.match(r'^[A-Za-z0-9][A-Za-z0-9_.:-]*\Z', section):
+            raise ValueError('%r is not a section of pgbackrest.conf' % (section,))
+        lines.append('[%s]' % section)
+        for option, value in (options or {}).items():
+            if not isinstance(option, str) or not _OPTION_RE.match(option):
+                raise ValueError('%r is not a pgBackRest option' % (option,))
+            for item in value if isinstance(value, list) else [value]:
+                if item is None:
+                    continue
+                if isinstance(item, bool):
+                    item = 'y' if item else 'n'
+                item = str(item)
+                if '\n' in item or '\r' in item or item != item.strip():
+                    raise ValueError('the value of %s in [%s] must be one line without surrounding spaces'
+                                     % (option, section))
+                lines.append('%s=%s' % (option, item))
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def _expand(field, low, high, names):
+    values = set()
+    for item in field.split(','):
+        step = 1
+        if '/' in item:
+            item, step = item.split('/')
+            step = int(step)
+        if item == '*':
+            first, last = low, high
+        else:
+            parts = [int(p) if p.isdigit() else names[p] for p in item.split('-')]
+            first = parts[0]
+            last = parts[-1] if len(parts) > 1 else (high if step > 1 else first)
+        values.update(range(first, last + 1, step))
+    return values
+
+
+def cron_interval(expression, weeks=8):
+    """The longest time in seconds between two consecutive runs of a (valid) cron expression, over ``weeks`` weeks of
+    a non-leap February-to-April span (time zones aside)."""
+    from ansible_collections.geostack.swarm.plugins.module_utils.scheduler import _DAYS, _MONTHS
+    fields = MACROS.get(expression.strip().lower(), expression.strip().lower()).split()
+    minutes = _expand(fields[0], 0, 59, {})
+    hours = _expand(fields[1], 0, 23, {})
+    doms = _expand(fields[2], 1, 31, {})
+    months = _expand(fields[3], 1, 12, _MONTHS)
+    dows = set(d % 7 for d in _expand(fields[4], 0, 7, _DAYS))
+    dom_any, dow_any = fields[2] == '*', fields[4] == '*'
+    start = datetime.datetime(2025, 1, 1)
+    last, longest = None, 0
+    day = start
+    end = start + (datetime.timedelta(days=731) if len(months) < 12 else datetime.timedelta(weeks=max(weeks, 1)))
+    while day < end:
+        dow = (day.weekday() + 1) % 7
+        if dom_any or dow_any:
+            day_ok = day.day in doms and dow in dows
+        else:  # cron: either field matches when both are restricted
+            day_ok = day.day in doms or dow in dows
+        if day.month in months and day_ok:
+            for hour in sorted(hours):
+                for minute in sorted(minutes):
+                    when = day.replace(hour=hour, minute=minute)
+                    if last is not None:
+                        longest = max(longest, int((when - last).total_seconds()))
+                    last = when
+        day += datetime.timedelta(days=1)
+    return longest or None
+
+
+def status(info, stanza, now, schedules=None):
+    """The last successful backup of ``stanza`` from ``pgbackrest info --output=json`` (``info``: its parsed list),
+    at ``now`` (epoch seconds): {found, label, type, time, size, repo_size, age, max_age, late, message}. A backup is
+    late when it is older than twice the longest interval of the backup schedules (``schedules``, by type)."""
+    entry = next((s for s in info or [] if s.get('name') == stanza), None)
+    backups = (entry or {}).get('backup') or []
+    done = [b for b in backups if not b.get('error')]
+    intervals = [cron_interval(e) for t, e in (schedules or {}).items() if t in BACKUP_TYPES and e]
+    max_age = 2 * max(intervals) if intervals else None
+    if not done:
+        return {'found': False, 'label': None, 'type': None, 'time': None, 'size': None, 'repo_size': None,
+                'age': None, 'max_age': max_age, 'late': True,
+                'message': 'no backup of the stanza %s in the repository yet' % stanza}
+    last = max(done, key=lambda b: b['timestamp']['stop'])
+    stop = int(last['timestamp']['stop'])
+    age = max(0, int(now) - stop)
+    late = max_age is not None and age > max_age
+    when = datetime.datetime.fromtimestamp(stop, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    size = (last.get('info') or {}).get('size')
+    repo_size = ((last.get('info') or {}).get('repository') or {}).get('delta')
+    message = 'last backup %s (%s) at %s, %s of database, %s in the repository, %s ago' % (
+        last.get('label'), last.get('type'), when, _bytes(size), _bytes(repo_size), _duration(age))
+    if late:
+        message += ': LATE, older than twice its schedule (%s)' % _duration(max_age)
+    return {'found': True, 'label': last.get('label'), 'type': last.get('type'), 'time': when, 'size': size,
+            'repo_size': repo_size, 'age': age, 'max_age': max_age, 'late': late, 'message': message}
+
+
+def _bytes(value):
+    if value is None:
+        return '?'
+    for unit in ('B', 'KiB', 'MiB', 'GiB'):
+        if value < 1024 or unit == 'GiB':
+            return ('%d %s' % (value, unit)) if unit == 'B' else ('%.1f %s' % (value, unit))
+        value /= 1024.0
+    return '?'
+
+
+def _duration(seconds):
+    if seconds is None:
+        return '?'
+    seconds = int(seconds)
+    if seconds < 120:
+        return '%d s' % seconds
+    if seconds < 7200:
+        return '%d min' % (seconds // 60)
+    if seconds < 172800:
+        return '%.1f h' % (seconds / 3600.0)
+    return '%.1f days' % (seconds / 86400.0)
