@@ -174,7 +174,7 @@ def problems_of(nodes, services, jobs):
     for service in services:
         if service['desired'] is not None and service['running'] < service['desired']:
             out.append('%s: %d/%d running' % (service['key'], service['running'], service['desired']))
-        if service['mode'] == 'global' and not service['running']:
+        if service['mode'] == 'global' and not service['desired']:
             out.append('%s: no task running' % service['key'])
         if service['update'] and service['update']['state'] in ('paused', 'rollback_started', 'rollback_paused',
                                                                 'rollback_completed'):

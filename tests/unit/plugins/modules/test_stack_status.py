@@ -145,3 +145,10 @@ def test_services_need_a_manager(status, api):
     res = status()
     assert res.failed
     assert 'needs a swarm manager' in res.msg and 'is a worker' in res.msg
+
+
+def test_a_global_service_with_no_task_is_one_problem(status, api):
+    api.make_swarm()
+    api.add_stack_service(service_spec('geostack', 'edge', 'edge:1', mode=dict(Global={})), converge=False)
+    r = status().result
+    assert r['problems'] == ['edge: no task running']
