@@ -14,8 +14,9 @@ description:
   - The superuser logs in over the local Unix socket only, by C(peer) authentication from the container's C(postgres)
     user (C(docker exec), the setup job that shares the socket); no network line admits it.
   - The owner and the reader roles log in over TLS only (C(hostssl), C(scram-sha-256)), to the declared databases, from
-    the back network's subnets; when the port is published, also from O(_input.publish_clients), but never from the
-    front network's subnets. Every connection without TLS, and everything else, is rejected.
+    the back network's subnets; when the port is published, also from the front network's subnets (PostGIS is then on
+    that network too, where Docker's DNS answers its names as well) and from O(_input.publish_clients). Every connection
+    without TLS, and everything else, is rejected.
   - Problems (a client address that is not a network in CIDR form, a back network without a subnet) are returned in
     C(problems), naming the variable; the files are then empty.
 options:
@@ -48,7 +49,7 @@ options:
         type: list
         elements: str
       front_subnets:
-        description: The front network's subnets, rejected on a published port.
+        description: The front network's subnets, admitted (over TLS) on a published port only.
         type: list
         elements: str
         default: []

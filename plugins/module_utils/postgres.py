@@ -6,7 +6,8 @@
 
 ``hba(...)`` gives PostGIS's ``pg_hba.conf`` and ``pg_ident.conf``: the superuser over the local Unix socket only (peer,
 from the container's postgres user), the owner and reader roles over TLS only from the back network's subnets (and, when
-the port is published, from the declared client addresses, never from the front network), everything else rejected.
+the port is published, from the front network's, where PostGIS then is too, and from the declared client addresses),
+everything else rejected.
 
 ``scram_sha256(...)`` gives the SCRAM-SHA-256 verifier PostgreSQL stores for a password, so that the setup job sends
 ``ALTER ROLE ... PASSWORD 'SCRAM-SHA-256$...'`` and never the password itself (RFC 5802, RFC 7677; PostgreSQL's
@@ -89,8 +90,11 @@ def hba(superuser, owner, reader, databases, back_subnets, front_subnets=(), pub
     ]
     lines += [_line('hostssl', dbs, roles, subnet, 'scram-sha-256') for subnet in back_subnets]
     if published:
-        lines.append('# The published port: never from the front network, from the declared clients.')
-        lines += [_line('host', 'all', 'all', subnet, 'reject') for subnet in front_subnets]
+        # A published port puts PostGIS on the front network too, where Docker's DNS answers its names as well: the map
+        # servers, on both networks, may reach it through either.
+        lines.append('# Published: PostGIS is on the front network too (the map servers may come from there), and the')
+        lines.append('# declared clients of the published port.')
+        lines += [_line('hostssl', dbs, roles, subnet, 'scram-sha-256') for subnet in front_subnets]
         lines += [_line('hostssl', dbs, roles, client, 'scram-sha-256') for client in publish_clients]
     lines += ['# Everything else.', _line('host', 'all', 'all', 'all', 'reject')]
     ident = [

@@ -77,22 +77,25 @@ def test_everything_ends_in_a_reject(back_only):
     assert rules(back_only)[-1] == ['host', 'all', 'all', 'all', 'reject']
 
 
-def test_a_published_port_admits_the_declared_clients_over_tls_but_not_the_front_network():
+def test_a_published_port_admits_the_declared_clients_and_the_front_network_over_tls_only():
+    # Published, PostGIS is on the front network too, and Docker's DNS gives the map servers its address there as well.
     text = hba(back_subnets=['10.0.2.0/24'], front_subnets=['10.0.1.0/24'], publish_clients=['192.0.2.0/24'],
                published=True, **ROLES)['hba']
     assert first_match(text, 'host', 'geostack_reader', '192.0.2.50') == 'scram-sha-256'
     assert first_match(text, 'host', 'geostack_reader', '192.0.2.50', ssl=False) == 'reject'
     assert first_match(text, 'host', 'postgres', '192.0.2.50') == 'reject'
     assert first_match(text, 'host', 'geostack', '198.51.100.1') == 'reject'
-    assert first_match(text, 'host', 'geostack', '10.0.1.5') == 'reject'
+    assert first_match(text, 'host', 'geostack_reader', '10.0.1.5') == 'scram-sha-256'
+    assert first_match(text, 'host', 'geostack_reader', '10.0.1.5', ssl=False) == 'reject'
+    assert first_match(text, 'host', 'postgres', '10.0.1.5') == 'reject'
 
 
-def test_the_default_clients_of_a_published_port_still_leave_out_the_front_network():
+def test_the_default_clients_of_a_published_port_are_every_address_over_tls():
     text = hba(back_subnets=['10.0.2.0/24'], front_subnets=['10.0.1.0/24'], publish_clients=['0.0.0.0/0', '::/0'],
                published=True, **ROLES)['hba']
-    assert first_match(text, 'host', 'geostack', '10.0.1.5') == 'reject'
     assert first_match(text, 'host', 'geostack', '203.0.113.9') == 'scram-sha-256'
     assert first_match(text, 'host', 'geostack', '2001:db8::1') == 'scram-sha-256'
+    assert first_match(text, 'host', 'geostack', '203.0.113.9', ssl=False) == 'reject'
 
 
 def test_clients_are_ignored_when_the_port_is_not_published():
