@@ -170,6 +170,9 @@ ENGINE_CASES = {
                                       'docker_engine_daemon_options.tls=false with a tcp:// host'),
     'live restore': (dict(docker_engine_daemon_options={'live-restore': True}),
                      'docker_engine_daemon_options sets live-restore: true, which is incompatible with Swarm mode'),
+    'no-new-privileges in the daemon options': (dict(docker_engine_daemon_options={'no-new-privileges': False}),
+                                                'docker_engine_daemon_options sets no-new-privileges: set'
+                                                ' docker_engine_no_new_privileges instead'),
     'mirror not a URL': (dict(docker_engine_registry_mirrors=['mirror.example.org']),
                          'docker_engine_registry_mirrors: mirror.example.org must be an http(s):// URL'),
     'mirror with a trailing newline': (dict(docker_engine_registry_mirrors=['https://mirror.example.org\n']),
