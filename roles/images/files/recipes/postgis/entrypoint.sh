@@ -9,6 +9,9 @@
 # On an initialised $PGDATA with POSTGRES_PASSWORD_FILE set, the superuser's password is set from that file again
 # (the secret is the one source of truth: a new secret version changes the password at the next start).
 # Then run postgres, listening on every address; remote clients authenticate with scram-sha-256.
+# PGBACKREST_SERVER=y: run `pgbackrest server` beside postgres (restarted if it stops; its configuration is the file
+# PGBACKREST_CONFIG names, a Docker secret), for the repository host to take the backups; signals go to postgres, and
+# the server is stopped once postgres has stopped.
 set -euo pipefail
 
 if [ "${1:-postgres}" != postgres ] && [ "${1#-}" = "$1" ]; then
@@ -54,7 +57,9 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   done
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   echo "postgis-entrypoint: initialised" >&2
-elif [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+elif [ -n "${POSTGRES_PASSWORD_FILE:-}" ] && [ ! -e "$PGDATA/recovery.signal" ] && [ ! -e "$PGDATA/standby.signal" ]; then
+  # (Not on a cluster to recover, restored by pgBackRest: a private server would start its recovery, read-only; the
+  # password is set again at the next start.)
   [ -s "$POSTGRES_PASSWORD_FILE" ] || fail "POSTGRES_PASSWORD_FILE=$POSTGRES_PASSWORD_FILE is not a readable, non-empty file"
   # A private server (unix socket only) sets the password; the password goes to psql on its standard input, and the
   # statement is never logged (not even under log_statement = all in postgresql.auto.conf): SET LOCAL in its
@@ -72,4 +77,27 @@ elif [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
 fi
 rm -rf "$private"
 
-exec postgres "$@"
+if [ "${PGBACKREST_SERVER:-n}" != y ]; then
+  exec postgres "$@"
+fi
+[ -r "${PGBACKREST_CONFIG:-/etc/pgbackrest/pgbackrest.conf}" ] || fail "PGBACKREST_SERVER=y: no readable PGBACKREST_CONFIG"
+( trap 'kill -TERM "$child" 2>/dev/null; exit 0' TERM
+  while :; do
+    pgbackrest server & child=$!
+    wait "$child" || true
+    echo "postgis-entrypoint: pgbackrest server stopped, starting it again in 5 s" >&2
+    sleep 5
+  done ) &
+server=$!
+postgres "$@" &
+pg=$!
+trap 'kill -INT "$pg" 2>/dev/null' INT
+trap 'kill -TERM "$pg" 2>/dev/null' TERM
+trap 'kill -QUIT "$pg" 2>/dev/null' QUIT
+status=0
+while kill -0 "$pg" 2>/dev/null; do
+  wait "$pg" && status=0 || status=$?
+done
+kill -TERM "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+exit "$status"
