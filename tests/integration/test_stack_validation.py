@@ -23,13 +23,14 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 COUNTRIES = dict(name='countries', sample='naturalearth_lowres', table='public.countries', srid=4326)
+BACKUP = ['postgis', 'backup', 'mapserver', 'qgis_server', 'edge']
 HELLO = dict(name='hello', schedule='* * * * *', service=dict(image='tools', command=['sh', '-c', 'echo hi']))
 
 CASES = {
     'unknown service': (
         dict(geostack_services=['postgis', 'mapserver', 'geoserver', 'edge']),
         # ansible-core's role argument validation (meta/argument_specs.yml) answers first.
-        'value of geostack_services must be one or more of: postgis, mapserver, qgis_server, edge, scheduler. '
+        'value of geostack_services must be one or more of: postgis, backup, mapserver, qgis_server, edge, scheduler. '
         'Got no match for: geoserver'),
     'map server without postgis': (
         dict(geostack_services=['mapserver', 'edge']),
@@ -315,6 +316,19 @@ CASES = {
     'scheduler tick out of range': (
         dict(scheduler_jobs=[HELLO], scheduler_tick=0),
         'scheduler_tick=0 must be a number of seconds from 1 to 60'),
+    # -- backups (geostack.swarm.backup)
+    'backup schedule with an invalid cron expression': (
+        dict(geostack_services=BACKUP, backup_schedules=dict(full='15 1 * * 0', incr='15 25 * * *')),
+        "backup_schedules.incr: '15 25 * * *': 25 is not a hour (0 to 23)"),
+    'backup retention of 0': (
+        dict(geostack_services=BACKUP, backup_retention_full=0),
+        'backup_retention_full=0 must be a number from 1 to 9999999 (backups): 0 would keep no backup'),
+    'backup archive timeout above 60 s': (
+        dict(geostack_services=BACKUP, backup_archive_timeout=300),
+        'backup_archive_timeout=300 must be a number of seconds from 1 to 60'),
+    'backup passphrase too short': (
+        dict(geostack_services=BACKUP, backup_cipher_passphrase='0123456789abcdefghi'),
+        'backup_cipher_passphrase is shorter than 20 characters'),
 }
 
 
