@@ -303,8 +303,8 @@ def test_bad_routes_are_named(routes, expected):
 def test_url_credentials(url, expected):
     assert url_credentials(url) == expected
     bare, username, password = expected
-    assert CredentialsFilter().filters()['url_credentials'](url) == dict(url=bare, username=username,
-                                                                          password=password)
+    expected_dict = dict(url=bare, username=username, password=password)
+    assert CredentialsFilter().filters()['url_credentials'](url) == expected_dict
 
 
 def test_a_dataset_url_with_credentials_never_shows_the_password():

@@ -131,8 +131,7 @@ def test_a_stream_the_engine_keeps_open_returns_what_it_sent(logs, api, with_log
         lines = list(original(*args, **kwargs))
 
         def stream():
-            for line in lines:
-                yield line
+            yield from lines
             blocked.wait(30)
         return stream()
     monkeypatch.setattr(api, 'service_logs', hanging)
