@@ -9,9 +9,9 @@
 # On an initialised $PGDATA with POSTGRES_PASSWORD_FILE set, the superuser's password is set from that file again
 # (the secret is the one source of truth: a new secret version changes the password at the next start).
 # Then run postgres, listening on every address; remote clients authenticate with scram-sha-256.
-# PGBACKREST_SERVER=y: run `pgbackrest server` beside postgres (restarted if it stops; its configuration is the file
-# PGBACKREST_CONFIG names, a Docker secret), for the repository host to take the backups; signals go to postgres, and
-# the server is stopped once postgres has stopped.
+# GEOSTACK_PGBACKREST_SERVER=y: run `pgbackrest server` beside postgres (restarted if it stops; its configuration is
+# the file PGBACKREST_CONFIG names, a Docker secret), for the repository host to take the backups; signals go to
+# postgres, and the server is stopped once postgres has stopped.
 set -euo pipefail
 
 if [ "${1:-postgres}" != postgres ] && [ "${1#-}" = "$1" ]; then
@@ -77,10 +77,10 @@ elif [ -n "${POSTGRES_PASSWORD_FILE:-}" ] && [ ! -e "$PGDATA/recovery.signal" ] 
 fi
 rm -rf "$private"
 
-if [ "${PGBACKREST_SERVER:-n}" != y ]; then
+if [ "${GEOSTACK_PGBACKREST_SERVER:-n}" != y ]; then
   exec postgres "$@"
 fi
-[ -r "${PGBACKREST_CONFIG:-/etc/pgbackrest/pgbackrest.conf}" ] || fail "PGBACKREST_SERVER=y: no readable PGBACKREST_CONFIG"
+[ -r "${PGBACKREST_CONFIG:-/etc/pgbackrest/pgbackrest.conf}" ] || fail "GEOSTACK_PGBACKREST_SERVER=y: no readable PGBACKREST_CONFIG"
 ( trap 'kill -TERM "$child" 2>/dev/null; exit 0' TERM
   while :; do
     pgbackrest server & child=$!
