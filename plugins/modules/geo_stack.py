@@ -791,6 +791,8 @@ class StackManager(ChangeTracker):
             config_ids[obj['name']] = created['ID']
 
         waiting = []
+        # The engine's time before any service changes: a crash loop counts only the failures of tasks made since.
+        since = (self.client.info(refresh=True) or {}).get('SystemTime') if self.params['wait'] else None
         for key, svc, current, action in plan['services']:
             if action == 'unchanged':
                 continue
@@ -812,7 +814,7 @@ class StackManager(ChangeTracker):
             self.client.call('Removing service %s' % service['Spec']['Name'], self.client.api.remove_service,
                              service['ID'])
         if self.params['wait'] and waiting:
-            self.wait_converged(waiting)
+            self.wait_converged(waiting, since)
         for obj in plan['unused_secrets']:
             self.client.call('Removing secret %s' % obj['Spec']['Name'], self.client.api.remove_secret, obj['ID'])
         for obj in plan['unused_configs']:
@@ -826,14 +828,14 @@ class StackManager(ChangeTracker):
         return [o for o in objects if _labels(o).get(NAMESPACE_LABEL) == self.params['name']
                 and o['Spec']['Name'] not in declared and o['Spec']['Name'] not in used]
 
-    def wait_converged(self, waiting):
+    def wait_converged(self, waiting, since=None):
         pending = dict((key, (service_id, svc['name'])) for key, service_id, svc in waiting)
         seen = {}
 
         def predicate():
             for key in sorted(pending):
                 service_id, name = pending[key]
-                ready, seen[key] = service_progress(self.client, service_id, name)
+                ready, seen[key] = service_progress(self.client, service_id, name, since=since)
                 if ready:
                     del pending[key]
             return not pending, '; '.join(seen[key] for key in sorted(pending)) or 'all converged'

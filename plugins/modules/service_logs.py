@@ -22,17 +22,11 @@ author:
   - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
+  - geostack.swarm.stack
+  - geostack.swarm.stack.service
   - geostack.swarm.attributes
   - geostack.swarm.attributes.info
 options:
-  name:
-    description: Name of the stack (its namespace).
-    type: str
-    required: true
-  service:
-    description: The service's short name, its key in the stack (V(mapserver) for the service C(<name>_mapserver)).
-    type: str
-    required: true
   since:
     description:
       - Only lines written since then. A duration before now (V(10m), V(1h30m), V(2d)), an RFC 3339 time
@@ -113,6 +107,7 @@ import threading
 import time
 
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import SwarmClient, new_module
+from ansible_collections.geostack.swarm.plugins.module_utils.operate import stack_argument_spec
 from ansible_collections.geostack.swarm.plugins.module_utils.operate.logs import (
     LogOptionError,
     compile_grep,
@@ -167,9 +162,8 @@ def read_logs(client, service_id, since, tail, idle, deadline):
 
 def main():
     module = new_module(
-        argument_spec=dict(
-            name=dict(type='str', required=True),
-            service=dict(type='str', required=True),
+        argument_spec=stack_argument_spec(
+            service=True,
             since=dict(type='str'),
             tail=dict(type='int', default=100),
             grep=dict(type='str'),

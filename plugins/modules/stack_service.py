@@ -31,6 +31,8 @@ author:
   - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
+  - geostack.swarm.stack
+  - geostack.swarm.stack.service
   - geostack.swarm.wait
   - geostack.swarm.attributes
 attributes:
@@ -45,14 +47,6 @@ attributes:
     details:
       - Scaling to the current number of replicas is no change; a restart is always a change.
 options:
-  name:
-    description: Name of the stack (its namespace).
-    type: str
-    required: true
-  service:
-    description: The service's short name, its key in the stack (V(mapserver) for the service C(<name>_mapserver)).
-    type: str
-    required: true
   replicas:
     description: The number of replicas the service should run.
     type: int
@@ -115,6 +109,7 @@ keep_with:
 """
 
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import SwarmClient, new_module
+from ansible_collections.geostack.swarm.plugins.module_utils.operate import stack_argument_spec
 from ansible_collections.geostack.swarm.plugins.module_utils.operate.names import (
     UnknownService,
     find_service,
@@ -134,9 +129,8 @@ from ansible_collections.geostack.swarm.plugins.module_utils.waiter import Waite
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        service=dict(type='str', required=True),
+    argument_spec = stack_argument_spec(
+        service=True,
         replicas=dict(type='int'),
         restart=dict(type='bool', default=False),
     )
@@ -157,6 +151,8 @@ def main():
                   diff=dict(before=dict((c['setting'], c['before']) for c in changes),
                             after=dict((c['setting'], c['after']) for c in changes)))
     if changes and not module.check_mode:
+        # The engine's time before the change: a crash loop counts only the failures of tasks made since.
+        since = (client.info(refresh=True) or {}).get('SystemTime')
         client.call('Updating service %s' % name, client.api.update_service, service['ID'],
                     service['Version']['Index'], **create_kwargs(spec))
         if p['wait']:
@@ -164,7 +160,7 @@ def main():
             try:
                 waiter.wait('service %s to converge (%s)' % (name, ', '.join(
                     '%s %s' % (c['setting'], c['after']) for c in changes)),
-                    lambda: service_progress(client, service['ID'], name))
+                    lambda: service_progress(client, service['ID'], name, since=since))
             except ServiceFailed as exc:
                 module.fail_json(msg=str(exc), **result)
             except WaitTimeout as exc:

@@ -29,13 +29,10 @@ author:
   - geostack.swarm developers (@geostack)
 extends_documentation_fragment:
   - geostack.swarm.docker
+  - geostack.swarm.stack
   - geostack.swarm.attributes
   - geostack.swarm.attributes.info
 options:
-  name:
-    description: Name of the stack (its namespace); its services are C(<name>_<key>).
-    type: str
-    required: true
   nodes:
     description: List the swarm's nodes (needs a manager).
     type: bool
@@ -144,6 +141,7 @@ problems:
 """
 
 from ansible_collections.geostack.swarm.plugins.module_utils.docker_client import APIError, DockerException, SwarmClient, new_module
+from ansible_collections.geostack.swarm.plugins.module_utils.operate import stack_argument_spec
 from ansible_collections.geostack.swarm.plugins.module_utils.operate.names import stack_services
 from ansible_collections.geostack.swarm.plugins.module_utils.operate.status import (
     service_status,
@@ -199,8 +197,7 @@ def scheduler_of(service):
 
 def main():
     module = new_module(
-        argument_spec=dict(
-            name=dict(type='str', required=True),
+        argument_spec=stack_argument_spec(
             nodes=dict(type='bool', default=True),
             services=dict(type='bool', default=True),
             volumes=dict(type='bool', default=True),

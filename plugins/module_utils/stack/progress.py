@@ -11,21 +11,29 @@ from __future__ import annotations
 
 from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import (
     CRASH_LOOP_FAILURES,
-    FAILED_TASK_STATES,
     FAILED_UPDATE_STATES,
     JOB_MODES,
     ServiceFailed,
 )
-from ansible_collections.geostack.swarm.plugins.module_utils.stack.tasks import count_state, job_state, task_errors
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.tasks import (
+    count_state,
+    current_failures,
+    job_state,
+    task_errors,
+)
 from ansible_collections.geostack.swarm.plugins.module_utils.stack.view import mode_of
 
 
-def service_progress(client, service_id, name, log_lines=10):
+def service_progress(client, service_id, name, log_lines=10, since=None):
     """``(ready, seen)`` for one service; raises ``ServiceFailed`` when waiting cannot succeed.
 
     Ready: the UpdateStatus (when present) is ``completed`` and, for services, as many up-to-date tasks are
     ``running`` as the service should have (replicas; one per eligible node, at least one, for global services; a
     task with a healthcheck is ``starting`` until healthy); for jobs, the current iteration's tasks are complete.
+
+    A crash loop counts only the failures of the service's current version (``tasks.current_failures``: created
+    since its update started, or since ``since``, the engine's time when the caller changed it), never those of an
+    earlier time with the same spec.
     """
     service = client.inspect_service(service_id)
     if service is None:
@@ -35,7 +43,8 @@ def service_progress(client, service_id, name, log_lines=10):
     update = service.get('UpdateStatus') or {}
     state = update.get('State')
     if state in FAILED_UPDATE_STATES:
-        errors = task_errors(client.tasks(filters={'service': service_id}))
+        tasks = client.tasks(filters={'service': service_id})
+        errors = task_errors(current_failures(service, tasks) or tasks)
         raise ServiceFailed('service %s: update %s (%s)%s' % (
             name, state, update.get('Message') or 'no message',
             '; task errors: ' + '; '.join(errors) if errors else ''))
@@ -55,7 +64,7 @@ def service_progress(client, service_id, name, log_lines=10):
     if (not ready and running < expected) or (kind == 'global' and not running):
         # A crash loop: Swarm restarts failing tasks forever (a new service has no update to pause or roll back).
         history = client.tasks(filters={'service': service_id, '_up-to-date': 'true'})
-        failed = [t for t in history if (t.get('Status') or {}).get('State') in FAILED_TASK_STATES]
+        failed = current_failures(service, history, since)
         if len(failed) >= CRASH_LOOP_FAILURES * max(expected, 1):
             logs = client.service_logs(service_id, tail=log_lines)
             raise ServiceFailed('service %s: its tasks keep failing (%d failed, %d/%d running): %s%s' % (
