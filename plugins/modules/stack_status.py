@@ -99,7 +99,8 @@ services:
   description:
     - The stack's services (not its jobs), by name.
     - Each is C({name, key, id, role, mode, image, version, recipe, source, desired, running, starting, healthy,
-      healthcheck, update, update_order, updated, nodes, tasks, errors}). C(desired) is the replicas of a replicated
+      healthcheck, update, update_order, updated, nodes, tasks, errors, reference}). C(reference) is the image as the
+      service runs it (with its digest where pinned), C(image) without the digest. C(desired) is the replicas of a replicated
       service or the tasks the orchestrator wants of a global one; C(update) is C({state, message, started,
       completed}) of the last update or null; C(tasks) are the tasks meant to run, as C({id, slot, node, node_id,
       state, container_id}); C(errors) the latest task errors.

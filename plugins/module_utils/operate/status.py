@@ -71,7 +71,7 @@ def service_status(service, tasks, node_names, image, stack):
     out = dict(
         name=spec.get('Name'), key=_short(spec.get('Name') or '', stack), id=service.get('ID'),
         role=labels_of(service).get(ROLE_LABEL), mode=kind,
-        image=image_name(reference),
+        image=image_name(reference), reference=reference,
         update=dict(state=update.get('State'), message=update.get('Message'),
                     started=update.get('StartedAt'), completed=update.get('CompletedAt')) if update else None,
         update_order=(spec.get('UpdateConfig') or {}).get('Order') or 'stop-first',
