@@ -49,6 +49,7 @@ class FakeAPI:
         self.configs_ = {}      # id -> config
         self.secrets_ = {}
         self.calls = []
+        self.logs_ = {}         # service name -> its output (bytes)
 
     def _id(self):
         return 'id%05d' % next(self.ids)
@@ -85,8 +86,17 @@ class FakeAPI:
         service = self.services_.pop(name)
         self.tasks_.pop(service['ID'], None)
 
-    def finish(self, name, exit_code=0, state=None):
-        """The run's task ends now."""
+    def service_logs(self, name, stdout=False, stderr=False, tail='all', timestamps=False):
+        self.calls.append('logs ' + name)
+        if name not in self.services_:
+            raise APIError(404, 'service %s not found' % name)
+        lines = self.logs_.get(name, b'').splitlines(True)
+        return iter(lines[-tail:] if tail != 'all' else lines)     # the SDK gives a generator of frames
+
+    def finish(self, name, exit_code=0, state=None, output=None):
+        """The run's task ends now, having printed ``output`` (text)."""
+        if output is not None:
+            self.logs_[name] = output.encode('utf-8')
         task = self.tasks_[self.services_[name]['ID']][-1]
         task['Status'] = dict(State=state or ('complete' if exit_code == 0 else 'failed'),
                               Timestamp=stamp(self.clock().timestamp()),

@@ -34,6 +34,7 @@ class Scheduler:
             self.seq, self.ledger = self.swarm.load_ledger()
             LOG.info('ledger %d loaded: %s', self.seq, ', '.join(sorted(self.ledger)) or 'empty')
         runs = self.swarm.runs()
+        self._read_outputs(runs)
         plan = planner.plan(self.config.jobs, runs, self.ledger, now, self.config.run_prefix)
         for line in plan.events:
             LOG.info('%s', line)
@@ -64,6 +65,17 @@ class Scheduler:
                                  next=planner.next_runs(self.config.jobs, self.ledger, now), errors=self.config.errors,
                                  last_tick=now.timestamp(), last_error=None)
         return True
+
+    def _read_outputs(self, runs):
+        """The output (a JSON object the run printed last) of each finished run not counted yet: read once, before it
+        is counted, and kept in the ledger with the run's result."""
+        for run in runs:
+            if run.state == planner.ACTIVE or run.name in (self.ledger.get(run.job) or {}).get('counted', ()):
+                continue
+            try:
+                run.output = self.swarm.output(run.name)
+            except Exception as exc:  # logs unavailable (a log driver without reading): the result is kept without
+                LOG.warning('%s: the output of %s could not be read: %s', run.job, run.name, exc)
 
     def failed(self, error):
         with self.lock:

@@ -47,6 +47,7 @@ class Run:
     finished: float | None = None
     exit_code: int | None = None
     message: str = ''
+    output: dict | None = None      # the run's last line of output when it is a JSON object (swarm.output)
 
 
 @dataclasses.dataclass
@@ -79,7 +80,7 @@ def _record(entry, run, result, finished, reason=''):
     entry['last_scheduled'] = max(entry['last_scheduled'], run.scheduled)
     duration = max(0.0, (finished or run.started) - run.started)
     record = dict(run=run.name, scheduled=run.scheduled, started=run.started, finished=finished, duration=duration,
-                  exit_code=run.exit_code, reason=reason)
+                  exit_code=run.exit_code, reason=reason, output=run.output)
     if result == 'success':
         entry['succeeded'] += 1
         entry['last_success'] = record

@@ -22,6 +22,14 @@ def _rate(entry):
     return None if total == 0 else entry['succeeded'] / total
 
 
+def _last_output(entry):
+    """The output (a JSON object the run printed last) of the job's latest finished run, or None."""
+    records = [r for r in (entry.get('last_success'), entry.get('last_failure')) if r]
+    if not records:
+        return None
+    return max(records, key=lambda r: r.get('finished') or 0).get('output')
+
+
 def status(snapshot):
     jobs = {}
     for job in snapshot['jobs']:
@@ -44,7 +52,8 @@ def status(snapshot):
             last_duration_seconds=entry['last_duration'],
             runs_succeeded=entry['succeeded'], runs_failed=entry['failed'], runs_timed_out=entry['timed_out'],
             runs_replaced=entry['replaced'], runs_skipped=sum(entry['skipped'].values()),
-            runs_skipped_by_reason=dict(entry['skipped']), success_rate=_rate(entry), running=running)
+            runs_skipped_by_reason=dict(entry['skipped']), success_rate=_rate(entry), running=running,
+            last_output=_last_output(entry))
     return dict(jobs=jobs, errors=snapshot.get('errors') or {}, last_tick=_iso(snapshot.get('last_tick')),
                 last_error=snapshot.get('last_error'))
 
@@ -66,6 +75,8 @@ def metrics(snapshot):
         ('geostack_job_success_ratio', 'gauge', 'Successful runs over finished runs (successes and failures).'),
         ('geostack_job_running', 'gauge', 'Runs in flight.'),
         ('geostack_job_suspended', 'gauge', '1 when the job is suspended.'),
+        ('geostack_job_last_output', 'gauge',
+         'The numbers of the JSON object the latest finished run printed last (a harvest: rows_read, ...), by key.'),
     ]
     samples = dict((name, []) for name, _kind, _text in families)
     by_name = dict((j.name, j) for j in snapshot['jobs'])
@@ -92,6 +103,9 @@ def metrics(snapshot):
             samples['geostack_job_success_ratio'].append((label, job['success_rate']))
         samples['geostack_job_running'].append((label, len(job['running'])))
         samples['geostack_job_suspended'].append((label, 1 if by_name[name].suspend else 0))
+        for key, value in sorted((job['last_output'] or {}).items()):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                samples['geostack_job_last_output'].append(('%s,key="%s"' % (label, _escape(key)), value))
     lines = []
     for name, kind, text in families:
         lines.append('# HELP %s %s' % (name, text))

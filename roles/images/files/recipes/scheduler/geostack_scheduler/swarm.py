@@ -27,6 +27,10 @@ LABEL = 'org.geostack.scheduler.'
 OWNER, JOB, SCHEDULED, RUN = LABEL + 'owner', LABEL + 'job', LABEL + 'scheduled', LABEL + 'run'
 LEDGER, SEQ = LABEL + 'ledger', LABEL + 'seq'
 ACTIVE_STATES = ('new', 'allocated', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running')
+# A run's output: the last line of its last OUTPUT_TAIL lines, kept when it is a JSON object of at most OUTPUT_MAX
+# characters (the ledger, a Docker config, stays small).
+OUTPUT_TAIL = 20
+OUTPUT_MAX = 2048
 _TIME = re.compile(r'^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$')
 
 
@@ -89,6 +93,28 @@ class Swarm:
                            started=parse_time(service.get('CreatedAt')) or scheduled, state=state,
                            finished=finished, exit_code=code, message=message))
         return out
+
+    def output(self, name):
+        """The last line of the run's output (stdout and stderr) when it is a JSON object, at most OUTPUT_MAX
+        characters once encoded; else None. A job reports its figures so (a harvest: rows read, inserted...)."""
+        raw = self.api.service_logs(name, stdout=True, stderr=True, tail=OUTPUT_TAIL, timestamps=False)
+        if not isinstance(raw, (bytes, str)):
+            raw = b''.join(raw)
+        text = raw.decode('utf-8', 'replace') if isinstance(raw, bytes) else raw
+        for line in reversed(text.splitlines()):
+            line = line.strip()
+            if not line:
+                continue
+            if not line.startswith('{'):
+                return None
+            try:
+                value = json.loads(line)
+            except ValueError:
+                return None
+            if not isinstance(value, dict) or len(json.dumps(value)) > OUTPUT_MAX:
+                return None
+            return value
+        return None
 
     def _ids(self, kind, names):
         if not names:
