@@ -145,3 +145,34 @@ def test_status_template_is_in_the_collection(installed):
     """status.yml renders its table from playbooks/templates/status.txt.j2: the artifact must carry it."""
     files = [f['name'] for f in json.loads((installed['root'] / 'FILES.json').read_text())['files']]
     assert 'playbooks/templates/status.txt.j2' in files
+
+
+CONDITIONAL_KEYS = ('that', 'when', 'failed_when', 'changed_when', 'until')
+
+
+def _conditionals(node, where):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in CONDITIONAL_KEYS:
+                for item in value if isinstance(value, list) else [value]:
+                    yield where, key, item
+            for found in _conditionals(value, where):
+                yield found
+    elif isinstance(node, list):
+        for item in node:
+            for found in _conditionals(item, where):
+                yield found
+
+
+def test_every_conditional_is_a_string():
+    """An unquoted ``x is search('a: b')`` is a YAML mapping, which Ansible 2.19 refuses only when the task runs."""
+    import yaml
+    broken = []
+    for folder in ('roles', 'playbooks', 'molecule'):
+        for path in sorted((REPO / folder).rglob('*.yml')):
+            if 'templates' in path.parts:
+                continue
+            for where, key, item in _conditionals(yaml.safe_load(path.read_text()), path.relative_to(REPO)):
+                if not isinstance(item, (str, bool)):
+                    broken.append('%s: %s: %r' % (where, key, item))
+    assert not broken, '\n'.join(broken)
