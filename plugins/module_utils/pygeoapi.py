@@ -22,6 +22,7 @@ EPSG_URI = 'http://www.opengis.net/def/crs/EPSG/0/%d'
 WORLD = [-180.0, -90.0, 180.0, 90.0]
 URL = re.compile(r'^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*'
                  r'|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&\'()*+,;=:@-]*)*\Z')
+TILES = re.compile(r'^https?://[^\s]+\Z')
 EPSG = re.compile(r'^EPSG:([0-9]{4,6})\Z')
 IDENTIFIER = re.compile(r'^[a-z_][a-z0-9_]{0,62}\Z')
 MAX_WORKERS = 64
@@ -194,6 +195,11 @@ def pygeoapi_problems(settings, layers, var='pygeoapi'):
             elif not isinstance(column, str) or not IDENTIFIER.match(column):
                 problems.append('%sid_fields.%s=%s must be a column name (lower-case letters, digits and _)'
                                 % (v, name, column))
+    tiles = settings.get('map', {'url': 'https://tiles.invalid/{z}/{x}/{y}.png', 'attribution': ''})
+    if (not isinstance(tiles, dict) or not isinstance(tiles.get('url'), str) or not TILES.match(tiles['url'])
+            or not isinstance(tiles.get('attribution'), str) or re.search(r'[\x00-\x1f]', tiles['attribution'])):
+        problems.append('%smap must be a mapping with url (a tile URL template, http or https) and '
+                        'attribution (one line)' % v)
     level = settings.get('log_level')
     if level not in ('CRITICAL', 'ERROR', 'WARNING', 'INFO', 'DEBUG'):
         problems.append('%slog_level=%s must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG' % (v, level))

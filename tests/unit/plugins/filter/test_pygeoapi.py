@@ -47,7 +47,8 @@ SETTINGS = dict(
                     ca_path='/etc/geostack/postgis-ca.crt'))
 VALUES = dict(url='', workers=0, replicas=1, default_items=10, max_items=1000, title='geostack OGC API',
               description='From PostGIS', crs=['EPSG:4326', 'EPSG:3857'], id_field='fid', id_fields={},
-              log_level='ERROR')
+              log_level='ERROR', map={'url': 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+                                      'attribution': '&copy; <a href="https://openstreetmap.org/copyright">OSM</a>'})
 
 
 def planned():
@@ -174,6 +175,10 @@ def test_sound_values_have_no_problem():
     (dict(id_fields={'roads': 'G ID'}), 'pygeoapi_id_fields.roads=G ID must be a column name'),
     (dict(id_fields=['roads']), 'pygeoapi_id_fields must be a mapping'),
     (dict(log_level='LOUD'), 'pygeoapi_log_level=LOUD must be one of'),
+    (dict(map={'url': 'tile.openstreetmap.org/{z}/{x}/{y}.png', 'attribution': 'OSM'}), 'pygeoapi_map must be a mapping'),
+    (dict(map={'url': 'https://tiles.example.org/{z}/{x}/{y}.png\n', 'attribution': 'OSM'}), 'pygeoapi_map must be'),
+    (dict(map={'url': 'https://tiles.example.org/{z}/{x}/{y}.png'}), 'pygeoapi_map must be a mapping with url'),
+    (dict(map='https://tiles.example.org/{z}/{x}/{y}.png'), 'pygeoapi_map must be a mapping with url'),
 ])
 def test_bad_values_are_refused_naming_the_variable(values, message):
     problems = pygeoapi_problems(dict(VALUES, **values), planned())
