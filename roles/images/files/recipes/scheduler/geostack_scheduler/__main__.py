@@ -22,6 +22,9 @@ import threading
 import time
 
 CONFIG = os.environ.get('SCHEDULER_CONFIG', '/etc/geostack/scheduler.json')
+# A Docker client configuration ({"auths": {registry: {"auth": ...}}}, the role's Docker secret): the login the runs'
+# services are created with, so that the node a run lands on can pull its image from the swarm's registry.
+REGISTRY_AUTH = os.environ.get('SCHEDULER_REGISTRY_AUTH', '/run/secrets/registry_auth.json')
 HEARTBEAT = os.environ.get('SCHEDULER_HEARTBEAT', '/run/geostack-scheduler/heartbeat')
 
 
@@ -46,7 +49,7 @@ def run():
     from geostack_scheduler.core import Scheduler
     from geostack_scheduler.jobs import load_config
     from geostack_scheduler.serve import serve
-    from geostack_scheduler.swarm import Swarm
+    from geostack_scheduler.swarm import Swarm, load_registry_login
 
     logging.basicConfig(level=logging.INFO, stream=sys.stdout,
                         format='%(asctime)s %(levelname)s %(message)s')
@@ -55,6 +58,8 @@ def run():
         config = load_config(handle.read())
     api = docker.APIClient(base_url=os.environ.get('DOCKER_HOST', 'unix:///var/run/docker.sock'), version='auto',
                            timeout=60)
+    if load_registry_login(api, REGISTRY_AUTH):
+        log.info('the runs are created with the registry login of %s', REGISTRY_AUTH)
     scheduler = Scheduler(Swarm(api, config.owner), config, lambda: dt.datetime.now(dt.timezone.utc))
     host, _colon, port = os.environ.get('SCHEDULER_LISTEN', '0.0.0.0:8080').rpartition(':')
     server = serve(scheduler, host or '0.0.0.0', int(port))

@@ -19,6 +19,7 @@ import base64
 import copy
 import datetime as dt
 import json
+import os
 import re
 
 from geostack_scheduler.planner import ACTIVE, FAILED, SUCCEEDED, Run
@@ -32,6 +33,16 @@ ACTIVE_STATES = ('new', 'allocated', 'pending', 'assigned', 'accepted', 'prepari
 OUTPUT_TAIL = 20
 OUTPUT_MAX = 2048
 _TIME = re.compile(r'^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$')
+
+
+def load_registry_login(api, path):
+    """Give the client the registry logins of the Docker client configuration at path, when it exists: the runs'
+    services are then created with the login of their image's registry (the X-Registry-Auth header, as
+    ``docker service create --with-registry-auth`` sends it). True when loaded."""
+    if not path or not os.path.isfile(path):
+        return False
+    api.reload_config(path)
+    return True
 
 
 class LedgerConflict(Exception):
