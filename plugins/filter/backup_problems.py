@@ -19,7 +19,7 @@ options:
     description:
       - The role's variables by name (C(backup_stanza), C(backup_archive_timeout), C(backup_retention_full),
         C(backup_retention_full_type), C(backup_retention_diff), C(backup_schedules), C(backup_time_zone),
-        C(backup_cipher_passphrase), C(backup_volume), C(backup_node_label), C(backup_port), C(backup_node),
+        C(backup_cipher_passphrase), C(backup_volume), C(backup_node_label), C(backup_port), C(backup_metrics_port), C(backup_node),
         C(backup_allow_same_node)), plus C(hosts), the swarm's hosts in the inventory, and
         C(postgis_node).
     type: dict

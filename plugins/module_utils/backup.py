@@ -87,6 +87,11 @@ def problems(v):
     port = _int(v.get('backup_port'))
     if port is None or not 1024 <= port <= 65535:
         out.append('backup_port=%s must be a port from 1024 to 65535' % (v.get('backup_port'),))
+    metrics_port = _int(v.get('backup_metrics_port', 9854))
+    if metrics_port is None or not 1024 <= metrics_port <= 65535:
+        out.append('backup_metrics_port=%s must be a port from 1024 to 65535' % (v.get('backup_metrics_port'),))
+    elif metrics_port == port:
+        out.append('backup_metrics_port=%s is also backup_port: the metrics need a port of their own' % metrics_port)
     hosts = v.get('hosts') or []
     node = v.get('backup_node') or ''
     if node and node not in hosts:
@@ -172,6 +177,14 @@ def cron_interval(expression, weeks=8):
     return longest or None
 
 
+def max_age(schedules):
+    """Twice the longest interval of the backup schedules (``schedules``: by type; check and verify do not count),
+    in seconds: the age after which the last backup is late; None when no backup is scheduled."""
+    intervals = [cron_interval(e) for t, e in (schedules or {}).items() if t in BACKUP_TYPES and e]
+    intervals = [i for i in intervals if i]
+    return 2 * max(intervals) if intervals else None
+
+
 def status(info, stanza, now, schedules=None):
     """The last successful backup of ``stanza`` from ``pgbackrest info --output=json`` (``info``: its parsed list),
     at ``now`` (epoch seconds): {found, label, type, time, size, repo_size, age, max_age, late, message}. A backup is
@@ -179,25 +192,24 @@ def status(info, stanza, now, schedules=None):
     entry = next((s for s in info or [] if s.get('name') == stanza), None)
     backups = (entry or {}).get('backup') or []
     done = [b for b in backups if not b.get('error')]
-    intervals = [cron_interval(e) for t, e in (schedules or {}).items() if t in BACKUP_TYPES and e]
-    max_age = 2 * max(intervals) if intervals else None
+    limit = max_age(schedules)
     if not done:
         return {'found': False, 'label': None, 'type': None, 'time': None, 'size': None, 'repo_size': None,
-                'age': None, 'max_age': max_age, 'late': True,
+                'age': None, 'max_age': limit, 'late': True,
                 'message': 'no backup of the stanza %s in the repository yet' % stanza}
     last = max(done, key=lambda b: b['timestamp']['stop'])
     stop = int(last['timestamp']['stop'])
     age = max(0, int(now) - stop)
-    late = max_age is not None and age > max_age
+    late = limit is not None and age > limit
     when = datetime.datetime.fromtimestamp(stop, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
     size = (last.get('info') or {}).get('size')
     repo_size = ((last.get('info') or {}).get('repository') or {}).get('delta')
     message = 'last backup %s (%s) at %s, %s of database, %s in the repository, %s ago' % (
         last.get('label'), last.get('type'), when, _bytes(size), _bytes(repo_size), _duration(age))
     if late:
-        message += ': LATE, older than twice its schedule (%s)' % _duration(max_age)
+        message += ': LATE, older than twice its schedule (%s)' % _duration(limit)
     return {'found': True, 'label': last.get('label'), 'type': last.get('type'), 'time': when, 'size': size,
-            'repo_size': repo_size, 'age': age, 'max_age': max_age, 'late': late, 'message': message}
+            'repo_size': repo_size, 'age': age, 'max_age': limit, 'late': late, 'message': message}
 
 
 def _bytes(value):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.geostack.swarm.plugins.module_utils.backup import conf, cron_interval, problems, status
+from ansible_collections.geostack.swarm.plugins.module_utils.backup import conf, cron_interval, max_age, problems, status
 from ansible_collections.geostack.swarm.plugins.module_utils.guards import node_removal_problems
 
 pytestmark = pytest.mark.unit
@@ -50,6 +50,8 @@ def test_defaults_are_fine():
     ({'backup_stanza': 'a b'}, 'backup_stanza=a b '),
     ({'backup_time_zone': 'Mars/Olympus'}, 'backup_time_zone: '),
     ({'backup_port': 80}, 'backup_port=80 '),
+    ({'backup_metrics_port': 70000}, 'backup_metrics_port=70000 '),
+    ({'backup_metrics_port': 8432}, 'backup_metrics_port=8432 is also backup_port'),
 ])
 def test_bad_input_names_its_variable(changes, variable):
     found = problems(with_(**changes))
@@ -119,6 +121,13 @@ def test_status_late_and_missing():
     assert not missing['found'] and missing['late']
     unscheduled = status(info(backup('F', 'full', now - 10 ** 7)), 'geostack', now, {})
     assert unscheduled['max_age'] is None and not unscheduled['late']
+
+
+def test_max_age_is_twice_the_longest_backup_interval():
+    # check and verify do not count; without a backup schedule nothing is late
+    assert max_age({'full': '15 1 * * 0', 'incr': '15 */4 * * *', 'check': '* * * * *'}) == 2 * 7 * 86400
+    assert max_age({'incr': '*/3 * * * *', 'verify': '30 3 * * 6'}) == 360
+    assert max_age({'check': '45 * * * *'}) is None and max_age({}) is None
 
 
 def test_removing_the_node_of_the_repository_is_refused_unless_forced():
