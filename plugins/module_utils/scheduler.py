@@ -157,7 +157,9 @@ def _run_spec(job, where, stack, images, objects):
         raise StackError('%s.service.image: %s is not an image of the stack (%s): give a full reference '
                          '(docker.io/library/%s:<tag>) or an image of geostack.swarm.images'
                          % (where, image, ', '.join(sorted(images)) or 'none', image))
-    raw.update(mode='replicated-job', restart_policy={'condition': 'none'})
+    # A run is judged by its exit code. The image's health check (a server's, or the toolbox's every 5 minutes) would
+    # keep the run "starting" for its whole life, or have Swarm kill it as unhealthy in the middle of a backup.
+    raw.update(mode='replicated-job', restart_policy={'condition': 'none'}, healthcheck={'disable': True})
     parsed_stack = dict(name=stack, endpoint_mode='dnsrr', secrets=objects['secrets'], configs=objects['configs'])
     try:
         svc = parse_service(job['name'], raw, parsed_stack)

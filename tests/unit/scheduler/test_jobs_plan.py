@@ -69,6 +69,8 @@ def test_a_sound_job_gets_its_runs_spec():
     assert container['Secrets'][0]['File']['Mode'] == 0o400
     assert spec['Mode'] == {'ReplicatedJob': {'MaxConcurrent': 1, 'TotalCompletions': 1}}
     assert spec['TaskTemplate']['RestartPolicy']['Condition'] == 'none'
+    # The image's health check is off: a run is judged by its exit code, never killed as unhealthy nor left "starting".
+    assert container['Healthcheck']['Test'] == ['NONE']
     assert spec['TaskTemplate']['Resources']['Limits']['MemoryBytes'] == 64 * 1024 * 1024
     assert spec['TaskTemplate']['Placement']['Constraints'] == ['node.role == manager']
     assert spec['Labels'] == {'x': 'y'}                 # no stack namespace: pruning the stack leaves runs alone
