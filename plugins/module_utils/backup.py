@@ -13,6 +13,7 @@ cron expression, which ``status`` uses to say whether the last backup is late (o
 from __future__ import annotations
 
 import datetime
+import os
 import re
 
 from ansible_collections.geostack.swarm.plugins.module_utils.scheduler import MACROS, cron_problem, time_zone_problem
@@ -25,6 +26,13 @@ ARCHIVE_TIMEOUT_MAX = 60
 NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*\Z')
 LABEL_RE = re.compile(r'^[a-z0-9]+([._-][a-z0-9]+)*\Z')
 _OPTION_RE = re.compile(r'^[a-z0-9][a-z0-9-]*\Z')
+# backup_s3: a second repository (repo2) on S3-compatible storage over TLS.
+S3_KEYS = ('endpoint', 'port', 'bucket', 'region', 'path', 'key_file', 'secret_file', 'ca_file', 'uri_style',
+           'retention_full', 'retention_full_type', 'retention_diff', 'schedules')
+_HOST_RE = re.compile(r'^(?=.{1,253}\Z)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z')
+_BUCKET_RE = re.compile(r'^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z')
+_REGION_RE = re.compile(r'^[a-z0-9][a-z0-9-]{0,62}\Z')
+_S3_PATH_RE = re.compile(r'^/[A-Za-z0-9_./-]*\Z')
 
 
 def _int(value):
@@ -92,6 +100,7 @@ def problems(v):
         out.append('backup_metrics_port=%s must be a port from 1024 to 65535' % (v.get('backup_metrics_port'),))
     elif metrics_port == port:
         out.append('backup_metrics_port=%s is also backup_port: the metrics need a port of their own' % metrics_port)
+    out.extend(s3_problems(v.get('backup_s3')))
     hosts = v.get('hosts') or []
     node = v.get('backup_node') or ''
     if node and node not in hosts:
@@ -100,6 +109,68 @@ def problems(v):
         out.append('backup_node=%s is also postgis_node: the repository would be lost with PostGIS\'s node while the '
                    'swarm has other nodes (%s). Choose another node, or set backup_allow_same_node=true'
                    % (node, ', '.join(h for h in hosts if h != node)))
+    return out
+
+
+def s3_problems(s3):
+    """Problems of ``backup_s3`` (empty or None: no second repository), each naming ``backup_s3.<key>``. The
+    credential files and the CA file are read on the controller: they must be files there."""
+    if s3 in (None, {}):
+        return []
+    if not isinstance(s3, dict):
+        return ['backup_s3 must be a mapping (endpoint, bucket, region, key_file, secret_file, ...) or empty']
+    out = ['backup_s3.%s: not a setting (known: %s)' % (k, ', '.join(S3_KEYS)) for k in s3 if k not in S3_KEYS]
+    endpoint = s3.get('endpoint')
+    if not isinstance(endpoint, str) or not _HOST_RE.match(endpoint):
+        out.append('backup_s3.endpoint=%s must be the S3 endpoint\'s host name, without scheme or port (the port is '
+                   'backup_s3.port; TLS is always used)' % (endpoint,))
+    port = _int(s3.get('port', 443))
+    if port is None or not 1 <= port <= 65535:
+        out.append('backup_s3.port=%s must be a port from 1 to 65535' % (s3.get('port'),))
+    bucket = s3.get('bucket')
+    if not isinstance(bucket, str) or not _BUCKET_RE.match(bucket) or '..' in bucket:
+        out.append('backup_s3.bucket=%s is not a bucket name (3 to 63 lower-case letters, digits, . and -)' % (bucket,))
+    region = s3.get('region', 'us-east-1')
+    if not isinstance(region, str) or not _REGION_RE.match(region):
+        out.append('backup_s3.region=%s is not a region name (such as us-east-1)' % (region,))
+    path = s3.get('path', '/pgbackrest')
+    if not isinstance(path, str) or not _S3_PATH_RE.match(path) or '//' in path or '/../' in path + '/':
+        out.append('backup_s3.path=%s must be an absolute path in the bucket, such as /pgbackrest' % (path,))
+    for key, what in (('key_file', 'the access key ID'), ('secret_file', 'the secret access key')):
+        value = s3.get(key)
+        if not value:
+            out.append('backup_s3.%s is not set: S3 settings need credentials, a file on the controller holding %s '
+                       '(it reaches the repository host in pgbackrest.conf, a Docker secret)' % (key, what))
+        elif not isinstance(value, str) or not os.path.isfile(value):
+            out.append('backup_s3.%s=%s is not a file on the controller' % (key, value))
+        else:
+            with open(value, 'r') as handle:
+                text = handle.read().strip()
+            if not text or any(c in text for c in '\r\n') or text != text.strip():
+                out.append('backup_s3.%s=%s must hold %s on one line' % (key, value, what))
+    ca_file = s3.get('ca_file')
+    if ca_file and (not isinstance(ca_file, str) or not os.path.isfile(ca_file)):
+        out.append('backup_s3.ca_file=%s is not a file on the controller' % (ca_file,))
+    if s3.get('uri_style', 'path') not in ('path', 'host'):
+        out.append('backup_s3.uri_style=%s must be path or host' % (s3.get('uri_style'),))
+    kind = s3.get('retention_full_type', 'count')
+    if kind not in RETENTION_TYPES:
+        out.append('backup_s3.retention_full_type=%s must be one of %s' % (kind, ', '.join(RETENTION_TYPES)))
+    for key in ('retention_full', 'retention_diff'):
+        number = _int(s3.get(key, 2 if key == 'retention_full' else 6))
+        if number is None or number < 1 or number > 9999999:
+            out.append('backup_s3.%s=%s must be a number from 1 to 9999999: 0 would keep no backup' % (key, s3.get(key)))
+    schedules = s3.get('schedules', {})
+    if not isinstance(schedules, dict):
+        out.append('backup_s3.schedules must be a mapping of full, diff and incr to cron expressions')
+    else:
+        for key, expr in schedules.items():
+            if key not in BACKUP_TYPES:
+                out.append('backup_s3.schedules.%s: not a backup type (full, diff, incr)' % key)
+            elif expr not in (None, ''):
+                problem = cron_problem(expr)
+                if problem:
+                    out.append('backup_s3.schedules.%s: %s' % (key, problem))
     return out
 
 

@@ -138,3 +138,57 @@ def test_removing_the_node_of_the_repository_is_refused_unless_forced():
     assert len(found) == 1 and 'geostack_backup' in found[0] and 'swarm_remove_node_force=true' in found[0]
     assert node_removal_problems([repo], node1, force=True) == []
     assert node_removal_problems([repo], dict(id='n2', hostname='node2', labels={})) == []
+
+
+@pytest.fixture
+def s3(tmp_path):
+    key, secret = tmp_path / 's3.key', tmp_path / 's3.secret'
+    key.write_text('AKIAEXAMPLE\n')
+    secret.write_text('c2VjcmV0c2VjcmV0\n')
+    return {'endpoint': 's3.example.org', 'bucket': 'geostack-backups', 'region': 'eu-west-1',
+            'key_file': str(key), 'secret_file': str(secret)}
+
+
+def test_s3_settings_fine_or_absent(s3):
+    assert problems(with_(backup_s3=s3)) == []
+    assert problems(with_(backup_s3={})) == [] and problems(with_(backup_s3=None)) == []
+    full = dict(s3, port=9000, path='/pg/geostack', uri_style='host', retention_full=3, retention_full_type='time',
+                retention_diff=2, schedules={'full': '@weekly', 'incr': '0 * * * *'}, ca_file=s3['key_file'])
+    assert problems(with_(backup_s3=full)) == []
+
+
+@pytest.mark.parametrize('change, remove, expected', [
+    ({}, 'key_file', 'backup_s3.key_file is not set: S3 settings need credentials'),
+    ({}, 'secret_file', 'backup_s3.secret_file is not set: S3 settings need credentials'),
+    ({'key_file': '/nonexistent/key'}, None, 'backup_s3.key_file=/nonexistent/key is not a file on the controller'),
+    ({'endpoint': 'https://s3.example.org'}, None, 'backup_s3.endpoint=https://s3.example.org must be'),
+    ({'endpoint': 's3.example.org:9000'}, None, 'backup_s3.endpoint=s3.example.org:9000 must be'),
+    ({}, 'endpoint', 'backup_s3.endpoint=None must be'),
+    ({'bucket': 'Geo_Stack'}, None, 'backup_s3.bucket=Geo_Stack is not a bucket name'),
+    ({'port': 0}, None, 'backup_s3.port=0 '),
+    ({'region': 'eu west'}, None, 'backup_s3.region=eu west '),
+    ({'path': 'pgbackrest'}, None, 'backup_s3.path=pgbackrest '),
+    ({'uri_style': 'virtual'}, None, 'backup_s3.uri_style=virtual '),
+    ({'retention_full': 0}, None, 'backup_s3.retention_full=0 '),
+    ({'retention_full_type': 'forever'}, None, 'backup_s3.retention_full_type=forever '),
+    ({'schedules': {'full': '61 * * * *'}}, None, 'backup_s3.schedules.full: '),
+    ({'schedules': {'check': '@hourly'}}, None, 'backup_s3.schedules.check: not a backup type'),
+    ({'ca_file': '/nonexistent/ca.crt'}, None, 'backup_s3.ca_file=/nonexistent/ca.crt is not a file'),
+    ({'secret': 'inline'}, None, 'backup_s3.secret: not a setting'),
+])
+def test_bad_s3_settings_name_their_key(s3, change, remove, expected):
+    settings = dict(s3, **change)
+    if remove:
+        del settings[remove]
+    found = problems(with_(backup_s3=settings))
+    assert len(found) == 1, found
+    assert found[0].startswith(expected), found
+
+
+def test_s3_credentials_must_be_one_line(s3, tmp_path):
+    two = tmp_path / 'two'
+    two.write_text('a\nb\n')
+    found = problems(with_(backup_s3=dict(s3, secret_file=str(two))))
+    assert found == ['backup_s3.secret_file=%s must hold the secret access key on one line' % two]
+    assert problems(with_(backup_s3='s3://bucket')) == [
+        'backup_s3 must be a mapping (endpoint, bucket, region, key_file, secret_file, ...) or empty']

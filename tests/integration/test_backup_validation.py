@@ -1,0 +1,78 @@
+"""Bad input to geostack.swarm.backup's second repository (backup_s3) and its metrics port fails in the first play of
+site.yml, before any change, naming the variable.
+
+As tests/integration/test_stack_validation.py does (where the other backup cases are): each case runs the whole
+playbooks/site.yml against this machine (inventories/local) with backup in geostack_services and one bad variable;
+the play must stop in its first play (which only reads) with changed=0. Nothing here needs the Docker engine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playbook_output import messages
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+SERVICES = ['postgis', 'backup', 'mapserver', 'qgis_server', 'edge']
+S3 = dict(endpoint='s3.example.org', bucket='geostack-backups', region='eu-west-1', key_file='@KEY@',
+          secret_file='@SECRET@')
+
+CASES = {
+    'S3 without its access key': (
+        dict(backup_s3={k: v for k, v in S3.items() if k != 'key_file'}),
+        'backup_s3.key_file is not set: S3 settings need credentials'),
+    'S3 without its secret key': (
+        dict(backup_s3={k: v for k, v in S3.items() if k != 'secret_file'}),
+        'backup_s3.secret_file is not set: S3 settings need credentials'),
+    'S3 credentials that are not files': (
+        dict(backup_s3=dict(S3, secret_file='/nonexistent/s3.secret')),
+        'backup_s3.secret_file=/nonexistent/s3.secret is not a file on the controller'),
+    'S3 endpoint as a URL': (
+        dict(backup_s3=dict(S3, endpoint='http://s3.example.org')),
+        'backup_s3.endpoint=http://s3.example.org must be the S3 endpoint\'s host name'),
+    'S3 bucket not a bucket name': (
+        dict(backup_s3=dict(S3, bucket='Backups_2026')),
+        'backup_s3.bucket=Backups_2026 is not a bucket name'),
+    'S3 retention of 0': (
+        dict(backup_s3=dict(S3, retention_full=0)),
+        'backup_s3.retention_full=0 must be a number from 1 to 9999999'),
+    'S3 schedule with an invalid cron expression': (
+        dict(backup_s3=dict(S3, schedules={'full': '45 1 * * 8'})),
+        'backup_s3.schedules.full: '),
+    'metrics port on the pgbackrest port': (
+        dict(backup_metrics_port=8432),
+        'backup_metrics_port=8432 is also backup_port'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_bad_backup_input_fails_before_any_change(case, tmp_path):
+    extra, expected = CASES[case]
+    key, secret = tmp_path / 's3.key', tmp_path / 's3.secret'
+    key.write_text('AKIAEXAMPLE\n')
+    secret.write_text('c2VjcmV0\n')
+    text = json.dumps(dict(dict(geostack_services=SERVICES), **extra))
+    extra = json.loads(text.replace('@KEY@', str(key)).replace('@SECRET@', str(secret)))
+    extra['geostack_credentials_dir'] = str(tmp_path / 'credentials')
+    env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'),
+               ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
+    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'inventories/local', 'playbooks/site.yml',
+                             '-e', json.dumps(extra)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
+                            cwd=str(REPO), check=False)
+    assert result.returncode != 0, result.stdout[-4000:]
+    parsed = json.loads(result.stdout)
+    text = messages(parsed)
+    assert expected in text, text[-3000:]
+    assert [p['play']['name'] for p in parsed['plays']] == ["Check the stack's declaration before anything changes"]
+    assert parsed['stats']['localhost']['changed'] == 0
+
