@@ -18,9 +18,9 @@ description:
     C(page_size) for the services), a C(table), a cron C(schedule) in a C(time_zone), a C(mode) (V(replace),
     V(append), V(upsert) with C(keys)), C(delete_missing) (upsert only), C(allow_empty), C(timeout), C(retries),
     C(retry_delay), C(starting_deadline), C(suspend), C(srid) and C(geometry_type)."
-  - With O(postgis) and O(runner), returns each harvest's scheduler job (the fact C(geostack_scheduled_jobs)' shape):
-    a run of the tools image that loads the source into C(geostack_harvest.<table>) with ogr2ogr and merges it into
-    the table in one transaction.
+  - "With O(postgis) and O(runner), returns each harvest's scheduler job, in the shape of the fact
+    C(geostack_scheduled_jobs): a run of the tools image that loads the source into C(geostack_harvest.<table>) with
+    ogr2ogr and merges it into the table in one transaction."
 options:
   _input:
     description: The harvests (C(geostack_harvests)).
