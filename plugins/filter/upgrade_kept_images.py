@@ -10,9 +10,10 @@ name: upgrade_kept_images
 short_description: The images an upgrade of some services leaves as they run
 version_added: 0.4.0
 description:
-  - For an upgrade of the services O(_input) only, C({image name: reference}) of the images that only the other
-    declared services use, each the reference its service runs now (so that C(geostack_images) keeps it and the
-    images role does not rebuild it). Empty when O(_input) is empty (every service is upgraded).
+  - >-
+      For an upgrade of the services O(_input) only, C({image name: reference}) of the images that only the other
+      declared services use, each the reference its service runs now (so that C(geostack_images) keeps it and the
+      images role does not rebuild it). Empty when O(_input) is empty (every service is upgraded).
 options:
   _input:
     description: The services to upgrade (C(upgrade_services)).
@@ -25,11 +26,13 @@ options:
     elements: str
     required: true
   catalogue:
-    description: The stack's catalogue, C({service: {image, needs}}).
+    description: >-
+      The stack's catalogue, C({service: {image, needs}}).
     type: dict
     required: true
   running:
-    description: The image reference each service runs now, C({service: reference}).
+    description: >-
+      The image reference each service runs now, C({service: reference}).
     type: dict
     required: true
 author:

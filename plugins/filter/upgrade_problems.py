@@ -12,9 +12,10 @@ version_added: 0.4.0
 description:
   - The problems of the upgrade verb's request, each naming its variable, an empty list when there is none.
   - A service of O(_input) (C(upgrade_services)) that O(declared) does not list.
-  - A PostgreSQL major version change, when PostGIS (or its backup, which runs the same image) is upgraded: the major
-    of O(image_version) (the PostGIS image's version, C(15-3.3)) differs from the C(PG_VERSION) of the data volume
-    on a host (O(data_versions)). The message names the documented path (dump and restore, or pg_upgrade).
+  - >-
+      A PostgreSQL major version change, when PostGIS (or its backup, which runs the same image) is upgraded: the major
+      of O(image_version) (the PostGIS image's version, C(15-3.3)) differs from the C(PG_VERSION) of the data volume
+      on a host (O(data_versions)). The message names the documented path (dump and restore, or pg_upgrade).
 options:
   _input:
     description: The services to upgrade (C(upgrade_services)); empty means every declared service.

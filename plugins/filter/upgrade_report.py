@@ -10,10 +10,11 @@ name: upgrade_report
 short_description: What an upgrade changed, service by service
 version_added: 0.4.0
 description:
-  - From the stack's services before and after the upgrade (RV(geostack.swarm.stack_status#module:services)), one
-    entry per service, C({service, before, after, changed, rolled_back, update, line}); C(line) reads
-    C(mapserver: geostack/mapserver:8.0-aaa -> geostack/mapserver:8.0-bbb), or C(..., rolled back (reason): task
-    errors) when its update of this run rolled back, or C(... (unchanged)).
+  - >-
+      From the stack's services before and after the upgrade (RV(geostack.swarm.stack_status#module:services)), one
+      entry per service, C({service, before, after, changed, rolled_back, update, line}); C(line) reads
+      C(mapserver: geostack/mapserver:8.0-aaa -> geostack/mapserver:8.0-bbb), or C(..., rolled back (reason): task
+      errors) when its update of this run rolled back, or C(... (unchanged)).
   - An image run by its ID (no registry) is shown shortened, with the image's version and recipe.
 options:
   _input:
