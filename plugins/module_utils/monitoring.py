@@ -90,10 +90,10 @@ def _receiver_problems(receivers):
             url = item.get('url')
             if not url:
                 out.append('%s.url: a webhook receiver needs the URL to post alerts to' % where)
+            elif isinstance(url, str) and _URL_CREDENTIALS.match(url):
+                out.append('%s.url: credentials in the URL would be shown in logs and configs' % where)
             elif not isinstance(url, str) or not _URL.match(url):
                 out.append('%s.url=%s is not an http(s) URL' % (where, url))
-            elif _URL_CREDENTIALS.match(url):
-                out.append('%s.url: credentials in the URL would be shown in logs and configs' % where)
             if 'to' in item:
                 out.append('%s.to: only an email receiver has addresses' % where)
         else:
