@@ -51,10 +51,19 @@ $(COLLECTION_DIR)/MANIFEST.json: $(VENV)/.requirements $(SOURCES)
 
 install: $(COLLECTION_DIR)/MANIFEST.json
 
+# promtool (the alert rules' tests, tests/unit/monitoring), from Debian's prometheus package: the one on the PATH, else
+# extracted from the package into the venv (nothing installed, no Prometheus started on this machine).
+$(BIN)/promtool: | $(BIN)/python
+	@if command -v promtool >/dev/null; then ln -sf "$$(command -v promtool)" $@; else \
+	  d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && cd "$$d" && \
+	  { apt-get download -qq prometheus 2>/dev/null || { $(SUDO) apt-get update -qq && apt-get download -qq prometheus; }; } && \
+	  dpkg-deb -x prometheus_*.deb root && install -m 0755 root/usr/bin/promtool $(CURDIR)/$@; fi
+	@$@ --version | head -1
+
 # What the test suite needs on this machine: a Docker engine (installed by the collection's own docker_engine
 # role), debootstrap for the test hosts' images, busybox-static for the verifier's probe image, Chromium for the
-# landing page's check in a browser.
-host-deps: install
+# landing page's check in a browser, promtool for the alert rules' tests.
+host-deps: install $(BIN)/promtool
 	@command -v debootstrap >/dev/null && command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  $(SUDO) apt-get install -y -qq debootstrap chromium >/dev/null; }
 	$(BIN)/ansible-playbook playbooks/engine.yml -i inventories/local
@@ -66,11 +75,11 @@ up: install
 test: host-deps lint sanity
 	$(BIN)/python -m pytest tests -m "unit or build or integration or molecule"
 
-test-fast: install lint sanity
+test-fast: install $(BIN)/promtool lint sanity
 	$(BIN)/python -m pytest tests -m "unit or build"
 
 # ---- pieces ------------------------------------------------------------------------------------------------------
-unit: install
+unit: install $(BIN)/promtool
 	$(BIN)/python -m pytest tests -m unit
 
 integration: host-deps
