@@ -11,12 +11,12 @@ short_description: pygeoapi's configuration, one OGC API Features collection per
 version_added: 0.4.0
 description:
   - Makes the configuration of pygeoapi (as a mapping, to be written as YAML) from the planned layers (the C(layers) of
-    M(geostack.swarm.layers_plan#filter)): one collection per vector layer, named after it, served by pygeoapi's
+    M(geostack.swarm.layers_plan#filter)), one collection per vector layer, named after it, served by pygeoapi's
     PostgreSQL provider from the layer's table (schema, table, geometry column), its storage CRS the layer's SRID
     (4326 is CRS84, longitude first, as PostGIS stores it), offering CRS84, the extra C(crs) and its own.
   - The bbox of each collection is its extent in longitude/latitude (C(data_layer_extents_crs84) of geostack.swarm.data),
     the world when there is none. pygeoapi builds every link (self, alternate, items, next) from C(url).
-  - The connection names no password: libpq reads it from the file C(PGPASSFILE) names; the server's certificate is
+  - The connection names no password; libpq reads it from the file C(PGPASSFILE) names, and the server's certificate is
     verified (C(sslmode), C(sslrootcert)).
 positional: extents, settings
 options:
@@ -26,7 +26,7 @@ options:
     elements: dict
     required: true
   extents:
-    description: The layers' extents in longitude/latitude, C({layer: [minx, miny, maxx, maxy]}).
+    description: The layers' extents in longitude and latitude, a mapping of layer names to [minx, miny, maxx, maxy].
     type: dict
     required: true
   settings:

@@ -11,7 +11,7 @@ short_description: What is wrong with the variables of geostack.swarm.pygeoapi
 version_added: 0.4.0
 description:
   - Checks the values of the role's variables before anything is deployed, each problem naming its variable
-    (C(pygeoapi_workers=99 must be 0 ... or ... from 1 to 64)): the public URL, the gunicorn workers, the replicas,
+    (C(pygeoapi_workers=99 must be 0 ... or ... from 1 to 64)), for the public URL, the gunicorn workers, the replicas,
     the paging limits, the title, the CRSs offered, the identifier columns, the log level; and that
     C(geostack_layers) has a vector layer to serve. The path prefix is checked against the other routes by
     geostack.swarm.stack (M(geostack.swarm.route_problems#filter)).

@@ -13,6 +13,7 @@ reads it from the ``.pgpass`` file that ``PGPASSFILE`` names (a Docker secret); 
 
 from __future__ import annotations
 
+import math
 import re
 
 from ansible_collections.geostack.swarm.plugins.module_utils.srids import srid_known
@@ -42,7 +43,7 @@ def _bbox(extent):
         minx, miny, maxx, maxy = [float(v) for v in extent]
     except (TypeError, ValueError):
         return list(WORLD)
-    if not (minx <= maxx and miny <= maxy) or any(v != v for v in (minx, miny, maxx, maxy)):
+    if not (minx <= maxx and miny <= maxy) or any(math.isnan(v) for v in (minx, miny, maxx, maxy)):
         return list(WORLD)
     return [round(max(minx, -180.0), 6), round(max(miny, -90.0), 6), round(min(maxx, 180.0), 6),
             round(min(maxy, 90.0), 6)]

@@ -84,4 +84,3 @@ def make_app():
     with open(os.environ['PYGEOAPI_OPENAPI']) as f:
         doc = yaml.safe_load(f)
     return RefuseUnknownParameters(pygeoapi_app, parameter_names(doc))
-
