@@ -10,11 +10,11 @@ name: monitoring_problems
 short_description: What is wrong with the variables of geostack.swarm.monitoring
 version_added: 0.4.0
 description:
-  - Checks the values of the role's variables before anything is deployed, each problem naming its variable
+  - "Checks the values of the role's variables before anything is deployed, each problem naming its variable
     (C(monitoring_retention_time=0d must be from 1h to 3650d)): the retention time and size as Prometheus 2.42 reads
     them (durations such as V(15d), 1024-based sizes such as V(2GB)), the scrape and evaluation intervals (5s to 5m),
     the volume, the proxy's network (not the stack's front or back network), the node, its label, the Docker socket,
-    the resources, and the alert receivers (C({name, type: webhook, url}) or C({name, type: email, to})).
+    the resources, and the alert receivers (C({name, type: webhook, url}) or C({name, type: email, to}))."
 options:
   _input:
     description: >-
