@@ -100,7 +100,17 @@ def alert(labels, summary, description):
 CRIT = {'severity': 'critical'}
 WARN = {'severity': 'warning'}
 SWARM = {'job': 'swarm', 'instance': 'swarm_api:2375'}
-SCHED = {'job': 'scheduler', 'instance': 'node1'}
+
+
+def tasks(kind, service, stack='geostack', mode='replicated'):
+    return ('geostack_swarm_service_tasks_%s{job="swarm",instance="swarm_api:2375",service="%s",stack="%s",mode="%s"}'
+            % (kind, service, stack, mode))
+
+
+def node_fs(metric, instance, mountpoint, device, fstype):
+    return 'node_filesystem_%s{job="node",instance="%s",mountpoint="%s",device="%s",fstype="%s"}' % (
+        metric, instance, mountpoint, device, fstype)
+
 
 TESTS = [
     # An endpoint down for 2 minutes; another one answering.
@@ -115,12 +125,12 @@ TESTS = [
     # MapServer below its replicas for 3 minutes; a finished job (0 running of 1) and another stack's service never.
     {'interval': '30s',
      'input_series': [
-         {'series': 'geostack_swarm_service_tasks_desired{job="swarm",instance="swarm_api:2375",service="geostack_mapserver",stack="geostack",mode="replicated"}', 'values': '2x20'},
-         {'series': 'geostack_swarm_service_tasks_running{job="swarm",instance="swarm_api:2375",service="geostack_mapserver",stack="geostack",mode="replicated"}', 'values': '2 2 1x18'},
-         {'series': 'geostack_swarm_service_tasks_desired{job="swarm",instance="swarm_api:2375",service="geostack_load_places",stack="geostack",mode="replicated-job"}', 'values': '1x20'},
-         {'series': 'geostack_swarm_service_tasks_running{job="swarm",instance="swarm_api:2375",service="geostack_load_places",stack="geostack",mode="replicated-job"}', 'values': '0+0x20'},
-         {'series': 'geostack_swarm_service_tasks_desired{job="swarm",instance="swarm_api:2375",service="other_web",stack="other",mode="replicated"}', 'values': '3x20'},
-         {'series': 'geostack_swarm_service_tasks_running{job="swarm",instance="swarm_api:2375",service="other_web",stack="other",mode="replicated"}', 'values': '0+0x20'}],
+         {'series': tasks('desired', 'geostack_mapserver'), 'values': '2x20'},
+         {'series': tasks('running', 'geostack_mapserver'), 'values': '2 2 1x18'},
+         {'series': tasks('desired', 'geostack_load_places', mode='replicated-job'), 'values': '1x20'},
+         {'series': tasks('running', 'geostack_load_places', mode='replicated-job'), 'values': '0+0x20'},
+         {'series': tasks('desired', 'other_web', stack='other'), 'values': '3x20'},
+         {'series': tasks('running', 'other_web', stack='other'), 'values': '0+0x20'}],
      'alert_rule_test': [
          {'eval_time': '3m', 'alertname': 'GeostackServiceBelowReplicas', 'exp_alerts': []},
          {'eval_time': '5m', 'alertname': 'GeostackServiceBelowReplicas', 'exp_alerts': [alert(
@@ -130,8 +140,10 @@ TESTS = [
     # A node down; a drained one that is ready is no alert.
     {'interval': '30s',
      'input_series': [
-         {'series': 'geostack_swarm_node_ready{job="swarm",instance="swarm_api:2375",node="node2",role="worker",availability="active"}', 'values': '1 1 0+0x20'},
-         {'series': 'geostack_swarm_node_ready{job="swarm",instance="swarm_api:2375",node="node3",role="worker",availability="drain"}', 'values': '1x22'}],
+         {'series': 'geostack_swarm_node_ready{job="swarm",instance="swarm_api:2375",node="node2",role="worker",'
+                    'availability="active"}', 'values': '1 1 0+0x20'},
+         {'series': 'geostack_swarm_node_ready{job="swarm",instance="swarm_api:2375",node="node3",role="worker",'
+                    'availability="drain"}', 'values': '1x22'}],
      'alert_rule_test': [
          {'eval_time': '2m', 'alertname': 'GeostackNodeDown', 'exp_alerts': []},
          {'eval_time': '4m', 'alertname': 'GeostackNodeDown', 'exp_alerts': [alert(
@@ -140,15 +152,15 @@ TESTS = [
     # A disk 95% full for 5 minutes; a full tmpfs and a disk with room are no alert.
     {'interval': '1m',
      'input_series': [
-         {'series': 'node_filesystem_avail_bytes{job="node",instance="node1",mountpoint="/",device="/dev/sda1",fstype="ext4"}', 'values': '5x10'},
-         {'series': 'node_filesystem_size_bytes{job="node",instance="node1",mountpoint="/",device="/dev/sda1",fstype="ext4"}', 'values': '100x10'},
-         {'series': 'node_filesystem_readonly{job="node",instance="node1",mountpoint="/",device="/dev/sda1",fstype="ext4"}', 'values': '0+0x10'},
-         {'series': 'node_filesystem_avail_bytes{job="node",instance="node1",mountpoint="/run",device="tmpfs",fstype="tmpfs"}', 'values': '1x10'},
-         {'series': 'node_filesystem_size_bytes{job="node",instance="node1",mountpoint="/run",device="tmpfs",fstype="tmpfs"}', 'values': '100x10'},
-         {'series': 'node_filesystem_readonly{job="node",instance="node1",mountpoint="/run",device="tmpfs",fstype="tmpfs"}', 'values': '0+0x10'},
-         {'series': 'node_filesystem_avail_bytes{job="node",instance="node2",mountpoint="/",device="/dev/sda1",fstype="ext4"}', 'values': '50x10'},
-         {'series': 'node_filesystem_size_bytes{job="node",instance="node2",mountpoint="/",device="/dev/sda1",fstype="ext4"}', 'values': '100x10'},
-         {'series': 'node_filesystem_readonly{job="node",instance="node2",mountpoint="/",device="/dev/sda1",fstype="ext4"}', 'values': '0+0x10'}],
+         {'series': node_fs('avail_bytes', 'node1', '/', '/dev/sda1', 'ext4'), 'values': '5x10'},
+         {'series': node_fs('size_bytes', 'node1', '/', '/dev/sda1', 'ext4'), 'values': '100x10'},
+         {'series': node_fs('readonly', 'node1', '/', '/dev/sda1', 'ext4'), 'values': '0+0x10'},
+         {'series': node_fs('avail_bytes', 'node1', '/run', 'tmpfs', 'tmpfs'), 'values': '1x10'},
+         {'series': node_fs('size_bytes', 'node1', '/run', 'tmpfs', 'tmpfs'), 'values': '100x10'},
+         {'series': node_fs('readonly', 'node1', '/run', 'tmpfs', 'tmpfs'), 'values': '0+0x10'},
+         {'series': node_fs('avail_bytes', 'node2', '/', '/dev/sda1', 'ext4'), 'values': '50x10'},
+         {'series': node_fs('size_bytes', 'node2', '/', '/dev/sda1', 'ext4'), 'values': '100x10'},
+         {'series': node_fs('readonly', 'node2', '/', '/dev/sda1', 'ext4'), 'values': '0+0x10'}],
      'alert_rule_test': [
          {'eval_time': '3m', 'alertname': 'GeostackDiskAlmostFull', 'exp_alerts': []},
          {'eval_time': '6m', 'alertname': 'GeostackDiskAlmostFull', 'exp_alerts': [alert(
@@ -157,12 +169,12 @@ TESTS = [
     # A disk losing 1% every 5 minutes from 20% free: full within a day; a steady one is not.
     {'interval': '5m',
      'input_series': [
-         {'series': 'node_filesystem_avail_bytes{job="node",instance="node1",mountpoint="/var",device="/dev/sdb1",fstype="xfs"}', 'values': '20-0.1x30'},
-         {'series': 'node_filesystem_size_bytes{job="node",instance="node1",mountpoint="/var",device="/dev/sdb1",fstype="xfs"}', 'values': '100x30'},
-         {'series': 'node_filesystem_readonly{job="node",instance="node1",mountpoint="/var",device="/dev/sdb1",fstype="xfs"}', 'values': '0+0x30'},
-         {'series': 'node_filesystem_avail_bytes{job="node",instance="node2",mountpoint="/var",device="/dev/sdb1",fstype="xfs"}', 'values': '20x30'},
-         {'series': 'node_filesystem_size_bytes{job="node",instance="node2",mountpoint="/var",device="/dev/sdb1",fstype="xfs"}', 'values': '100x30'},
-         {'series': 'node_filesystem_readonly{job="node",instance="node2",mountpoint="/var",device="/dev/sdb1",fstype="xfs"}', 'values': '0+0x30'}],
+         {'series': node_fs('avail_bytes', 'node1', '/var', '/dev/sdb1', 'xfs'), 'values': '20-0.1x30'},
+         {'series': node_fs('size_bytes', 'node1', '/var', '/dev/sdb1', 'xfs'), 'values': '100x30'},
+         {'series': node_fs('readonly', 'node1', '/var', '/dev/sdb1', 'xfs'), 'values': '0+0x30'},
+         {'series': node_fs('avail_bytes', 'node2', '/var', '/dev/sdb1', 'xfs'), 'values': '20x30'},
+         {'series': node_fs('size_bytes', 'node2', '/var', '/dev/sdb1', 'xfs'), 'values': '100x30'},
+         {'series': node_fs('readonly', 'node2', '/var', '/dev/sdb1', 'xfs'), 'values': '0+0x30'}],
      'alert_rule_test': [
          {'eval_time': '20m', 'alertname': 'GeostackDiskFilling', 'exp_alerts': []},
          {'eval_time': '1h', 'alertname': 'GeostackDiskFilling', 'exp_alerts': [alert(

@@ -56,9 +56,10 @@ def test_what_is_not_a_size(value):
 
 def test_the_defaults_are_sound():
     assert problems() == []
-    assert problems(node='node2', receivers=[dict(name='ops', type='webhook', url='https://hooks.example.org/a?x=1'),
-                                            dict(name='oncall', type='email', to='oncall@example.org'),
-                                            dict(name='team', type='email', to=['a@example.org', 'b@ex-ample.org'])]) == []
+    receivers = [dict(name='ops', type='webhook', url='https://hooks.example.org/a?x=1'),
+                 dict(name='oncall', type='email', to='oncall@example.org'),
+                 dict(name='team', type='email', to=['a@example.org', 'b@ex-ample.org'])]
+    assert problems(node='node2', receivers=receivers) == []
 
 
 @pytest.mark.parametrize('changes, message', [
@@ -117,8 +118,8 @@ def test_every_problem_at_once():
 
 
 def test_the_credentials_of_a_url_are_not_repeated():
-    assert 'secret' not in '; '.join(problems(receivers=[dict(name='x', type='webhook',
-                                                               url='https://user:secret@h.example.org/')]))
+    receivers = [dict(name='x', type='webhook', url='https://user:secret@h.example.org/')]
+    assert 'secret' not in '; '.join(problems(receivers=receivers))
 
 
 def test_the_filter_wants_a_mapping():

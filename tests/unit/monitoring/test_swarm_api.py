@@ -2,7 +2,7 @@
 # Copyright (c) geostack.swarm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""geostack-swarm-api (roles/images/files/recipes/monitoring): only GET of the discovery endpoints reaches the Docker
+"""geostack_swarm_api.py (roles/images/files/recipes/monitoring): only GET of the discovery endpoints reaches the Docker
 socket, and the swarm's state is told as metrics. The proxy is run here against a fake engine on a Unix socket."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 pytestmark = pytest.mark.unit
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-SCRIPT = os.path.join(REPO, 'roles', 'images', 'files', 'recipes', 'monitoring', 'geostack-swarm-api')
+SCRIPT = os.path.join(REPO, 'roles', 'images', 'files', 'recipes', 'monitoring', 'geostack_swarm_api.py')
 
 
 def load():

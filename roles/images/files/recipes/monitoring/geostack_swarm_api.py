@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # Copyright (c) geostack.swarm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,7 +11,7 @@ geostack_swarm_service_tasks_desired / _running{service,stack,mode} (Docker's Se
 geostack_swarm_node_ready{node,role,availability}, from which the rules tell a service below its declared replicas and a
 node down.
 
-    geostack-swarm-api [--listen ADDR:PORT] [--socket PATH]
+    python3 /usr/local/lib/geostack/geostack_swarm_api.py [--listen ADDR:PORT] [--socket PATH]
 """
 
 import argparse
@@ -131,7 +130,7 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--listen', default='0.0.0.0:2375')
     parser.add_argument('--socket', default='/var/run/docker.sock')
     args = parser.parse_args(argv)
