@@ -53,8 +53,9 @@ DEFAULTS = dict(srid=4326, geometry_type='', time_zone='UTC', mode='replace', ke
                 allow_empty=False, timeout=3600, retries=2, retry_delay=30, starting_deadline=300, suspend=False)
 # lower-case words joined by single underscores: the job harvest_<name> is a scheduler job name.
 NAME = re.compile(r'^[a-z][a-z0-9]*(_[a-z0-9]+)*\Z')
-# http(s) only, a host, an optional port and path; no credentials (user@), no spaces.
-URL = re.compile(r'^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*'
+# http(s) only, a host (a Docker service name may hold _), an optional port and path; no credentials (user@), no
+# spaces.
+URL = re.compile(r'^https?://([A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?)*'
                  r'|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][^\s@]*)?\Z')
 # The source's names (collection, type name, layer, columns): one line of printable text.
 TEXT = re.compile(r'^[^\x00-\x1f\x7f]{1,255}\Z')

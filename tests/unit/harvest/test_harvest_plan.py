@@ -101,6 +101,11 @@ def test_bad_input_names_the_harvest_and_the_key(change, expected):
     assert expected in problems(dict(GEOJSON, **change))
 
 
+def test_a_service_of_the_stack_is_a_source_host():
+    assert problems(dict(GEOJSON, source=dict(kind='ogcapi_features', url='http://qgis_server:8080/ows/wfs3',
+                                              collection='places'))) == ''
+
+
 def test_duplicate_names_and_tables_are_refused():
     found = problems(GEOJSON, dict(GEOJSON, table='other.stations'), dict(GEOJSON, name='copy'))
     assert 'geostack_harvests[1] (stations).name: stations is also the name of geostack_harvests[0] (stations)' in found
