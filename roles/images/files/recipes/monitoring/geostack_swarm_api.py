@@ -1,7 +1,7 @@
 # Copyright (c) geostack.swarm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""geostack-swarm-api: a read-only view of the Docker engine's API, so that Prometheus discovers the swarm
+"""geostack_swarm_api.py: a read-only view of the Docker engine's API, so that Prometheus discovers the swarm
 (dockerswarm_sd_configs) without the engine's socket ever reaching a network-facing service.
 
 Only GET of /nodes, /services, /tasks, /networks, /version and /_ping (with or without an API version prefix such as
