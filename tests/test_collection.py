@@ -156,12 +156,10 @@ def _conditionals(node, where):
             if key in CONDITIONAL_KEYS:
                 for item in value if isinstance(value, list) else [value]:
                     yield where, key, item
-            for found in _conditionals(value, where):
-                yield found
+            yield from _conditionals(value, where)
     elif isinstance(node, list):
         for item in node:
-            for found in _conditionals(item, where):
-                yield found
+            yield from _conditionals(item, where)
 
 
 def test_every_conditional_is_a_string():

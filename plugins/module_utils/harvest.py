@@ -91,8 +91,8 @@ def _source_problems(where, source, read_file):
     known = SOURCE_COMMON + keys
     unknown = sorted(str(k) for k in source if k not in known)
     if unknown:
-        problems.append('%s.source: %s not for a %s source (known: %s)' % (where, ', '.join(unknown), kind,
-                                                                          ', '.join(known)))
+        problems.append('%s.source: %s not for a %s source (known: %s)'
+                        % (where, ', '.join(unknown), kind, ', '.join(known)))
     out = dict(kind=kind, url=source.get('url'), auth='', bbox=None, filter='', page_size=None)
     url = source.get('url')
     if not isinstance(url, str) or '@' in url.split('/')[2 if url.count('/') >= 2 else 0]:
@@ -195,8 +195,8 @@ def harvests_plan(harvests, stack='geostack', dataset_tables=(), var='geostack_h
             if len(run) > RUN_NAME_MAX:
                 problems.append('%s.name: its runs, the services %s_run_%s_<yyyymmddhhmm>, would be longer than the %d '
                                 'characters of a Docker service name: shorten the name (at most %d characters with '
-                                'geostack_stack=%s)' % (where, stack, job_name(name), RUN_NAME_MAX,
-                                                         len(name) - (len(run) - RUN_NAME_MAX), stack))
+                                'geostack_stack=%s)'
+                                % (where, stack, job_name(name), RUN_NAME_MAX, len(name) - (len(run) - RUN_NAME_MAX), stack))
         source_problems, source = _source_problems(where, h.get('source'), read_file)
         problems.extend(source_problems)
         parts = split_table(h.get('table'))
@@ -258,8 +258,8 @@ def harvests_plan(harvests, stack='geostack', dataset_tables=(), var='geostack_h
         for key, low, high, what in (('timeout', 10, 86400, 'seconds'), ('retries', 0, 10, 'retries'),
                                      ('retry_delay', 1, 3600, 'seconds'), ('starting_deadline', 1, 86400, 'seconds')):
             if not _int_in(h.get(key), low, high):
-                problems.append('%s.%s: %r must be a number of %s from %d to %d' % (where, key, h.get(key), what, low,
-                                                                                 high))
+                problems.append('%s.%s: %r must be a number of %s from %d to %d'
+                                % (where, key, h.get(key), what, low, high))
         if len(problems) == before:
             plan = dict(name=name, job=job_name(name), source=source, schema=parts[0], table=parts[1],
                         qualified='.'.join(parts), staging='%s.%s' % (STAGING_SCHEMA, parts[1]), srid=srid,

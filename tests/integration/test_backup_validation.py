@@ -75,4 +75,3 @@ def test_bad_backup_input_fails_before_any_change(case, tmp_path):
     assert expected in text, text[-3000:]
     assert [p['play']['name'] for p in parsed['plays']] == ["Check the stack's declaration before anything changes"]
     assert parsed['stats']['localhost']['changed'] == 0
-

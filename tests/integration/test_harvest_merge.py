@@ -35,7 +35,7 @@ def pg():
     docker('run', '-d', '--name', name, '--network', 'none', '--user', 'postgres', '--entrypoint', 'bash', images[0],
            '-c', 'initdb -D /tmp/pg -A trust >/dev/null && exec postgres -D /tmp/pg -k /tmp -c listen_addresses=')
     try:
-        for _ in range(60):
+        for _attempt in range(60):
             if docker('exec', name, 'pg_isready', '-h', '/tmp', check=False).returncode == 0:
                 break
             time.sleep(0.5)

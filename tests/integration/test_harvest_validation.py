@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from playbook_output import fact, messages
+from playbook_output import messages
 
 pytestmark = pytest.mark.integration
 
