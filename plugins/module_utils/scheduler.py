@@ -13,7 +13,6 @@ geo_stack's shape.
 
 from __future__ import annotations
 
-import copy
 import re
 
 try:
@@ -21,7 +20,7 @@ try:
 except ImportError:  # Python < 3.9: no time zone can be checked; the caller reports it
     ZoneInfo = None
 
-from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import NAMESPACE_LABEL, StackError
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import NAMESPACE_LABEL, StackError, plain_copy
 from ansible_collections.geostack.swarm.plugins.module_utils.stack.parse import (
     SERVICE_KEYS,
     parse_objects,
@@ -148,7 +147,7 @@ def _run_spec(job, where, stack, images, objects):
     if unknown:
         raise StackError('%s.service: %s not for a run (allowed: %s)'
                          % (where, ', '.join(unknown), ', '.join(RUN_SERVICE_KEYS)))
-    raw = copy.deepcopy(service)
+    raw = plain_copy(service)
     image = raw.get('image')
     if isinstance(image, str) and images is not None and image in images:
         # A name of the images the stack uses (tools, ...): the reference geostack.swarm.images or the registry gave.

@@ -49,6 +49,18 @@ CAPABILITIES = tuple('CAP_' + name for name in (
 CAPABILITIES_API = (1, 41)
 
 
+def plain_copy(value):
+    """A copy of nested mappings and lists as plain dicts and lists, sharing the (immutable) leaves.
+
+    ``copy.deepcopy`` of a value a filter receives from Ansible 2.19 copies its lazy container's templating context
+    too: about 0.7 s for one small job's service. This reads each value once and copies only the structure."""
+    if isinstance(value, dict):
+        return dict((k, plain_copy(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain_copy(v) for v in value]
+    return value
+
+
 def capability_name(name):
     """The engine's spelling of a capability: upper case, with the CAP_ prefix (ALL stays ALL), as the engine
     itself reads ``net_bind_service``, ``NET_BIND_SERVICE`` and ``CAP_NET_BIND_SERVICE`` alike."""

@@ -145,3 +145,14 @@ def test_a_job_that_is_not_a_mapping_and_a_list_that_is_not_a_list():
     out = jobs_plan([('scheduler_jobs', ['hello']), ('geostack_scheduled_jobs', 'x')], 'geostack', DEFAULTS)
     assert out['problems'] == ['scheduler_jobs[0]: must be a mapping (name, schedule, service, ...)',
                                'geostack_scheduled_jobs must be a list of jobs']
+
+
+def test_the_plan_leaves_the_declared_service_as_it_was():
+    """The run's service is copied before it is completed (plain_copy, not copy.deepcopy: see its docstring)."""
+    service = dict(image='docker.io/library/busybox:1', command=['true'], env=dict(A='1'), networks=['back'])
+    declared = json.loads(json.dumps(service))
+    plan = jobs_plan([('scheduler_jobs', [dict(name='tick', schedule='* * * * *', service=service)])], 'geostack',
+                     DEFAULTS)
+    assert plan['problems'] == []
+    assert service == declared
+    assert plan['jobs'][0]['spec']['TaskTemplate']['ContainerSpec']['Image'] == 'docker.io/library/busybox:1'
