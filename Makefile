@@ -72,18 +72,23 @@ host-deps: install $(BIN)/promtool
 up: install
 	$(BIN)/ansible-playbook playbooks/site.yml -i $(INVENTORY)
 
+# Two runs: the unit tests and the first-play cases (which only read) on every core, then the rest one at a time (they
+# share the Docker engine).
 test: host-deps lint sanity
-	$(BIN)/python -m pytest tests -m "unit or build or integration or molecule"
+	$(BIN)/python -m pytest tests -n auto -m "unit or firstplay"
+	$(BIN)/python -m pytest tests -m "build or (integration and not firstplay) or molecule"
 
 test-fast: install $(BIN)/promtool lint sanity
-	$(BIN)/python -m pytest tests -m "unit or build"
+	$(BIN)/python -m pytest tests -n auto -m unit
+	$(BIN)/python -m pytest tests -m build
 
 # ---- pieces ------------------------------------------------------------------------------------------------------
 unit: install $(BIN)/promtool
-	$(BIN)/python -m pytest tests -m unit
+	$(BIN)/python -m pytest tests -n auto -m unit
 
 integration: host-deps
-	$(BIN)/python -m pytest tests -m integration
+	$(BIN)/python -m pytest tests -n auto -m firstplay
+	$(BIN)/python -m pytest tests -m "integration and not firstplay"
 
 molecule: host-deps
 	$(BIN)/python -m pytest tests -m molecule

@@ -7,6 +7,7 @@
 MARKERS = (
     'unit: fast tests without a Docker engine or network',
     'integration: tests against a real Docker engine',
+    'firstplay: a playbook refuses bad input in its first play; only reads, so these run in parallel (pytest -n)',
     'molecule: Molecule scenarios',
     'build: the collection built, installed offline and documented',
     'slow: tests that take more than a few seconds',

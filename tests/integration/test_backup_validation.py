@@ -9,18 +9,11 @@ the play must stop in its first play (which only reads) with changed=0. Nothing 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from playbook_output import messages
+from playbook_output import refused_in_first_play, run_site
 
-pytestmark = pytest.mark.integration
-
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+pytestmark = [pytest.mark.integration, pytest.mark.firstplay]
 
 SERVICES = ['postgis', 'backup', 'mapserver', 'qgis_server', 'edge']
 S3 = dict(endpoint='s3.example.org', bucket='geostack-backups', region='eu-west-1', key_file='@KEY@',
@@ -62,16 +55,5 @@ def test_bad_backup_input_fails_before_any_change(case, tmp_path):
     secret.write_text('c2VjcmV0\n')
     text = json.dumps(dict(dict(geostack_services=SERVICES), **extra))
     extra = json.loads(text.replace('@KEY@', str(key)).replace('@SECRET@', str(secret)))
-    extra['geostack_credentials_dir'] = str(tmp_path / 'credentials')
-    env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'),
-               ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
-    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'inventories/local', 'playbooks/site.yml',
-                             '-e', json.dumps(extra)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
-                            cwd=str(REPO), check=False)
-    assert result.returncode != 0, result.stdout[-4000:]
-    parsed = json.loads(result.stdout)
-    text = messages(parsed)
+    text = refused_in_first_play(run_site(tmp_path, extra))
     assert expected in text, text[-3000:]
-    assert [p['play']['name'] for p in parsed['plays']] == ["Check the stack's declaration before anything changes"]
-    assert parsed['stats']['localhost']['changed'] == 0

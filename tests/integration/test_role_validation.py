@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.firstplay]
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

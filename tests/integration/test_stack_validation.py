@@ -8,19 +8,12 @@ any service is touched), and report changed=0. Nothing here needs the Docker eng
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
-from playbook_output import messages
+from playbook_output import refused_in_first_play, run_site
 
-pytestmark = pytest.mark.integration
-
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+pytestmark = [pytest.mark.integration, pytest.mark.firstplay]
 
 COUNTRIES = dict(name='countries', sample='naturalearth_lowres', table='public.countries', srid=4326)
 BACKUP = ['postgis', 'backup', 'mapserver', 'qgis_server', 'edge']
@@ -346,17 +339,5 @@ def test_bad_input_fails_before_any_change(case, tmp_path):
             archive.writestr(name, 'not really a shapefile')
     extra = json.loads(json.dumps(extra).replace('@SHP@', str(shp)).replace('@DIR@', str(tmp_path)))
     expected = expected.replace('@SHP@', str(shp)).replace('@DIR@', str(tmp_path))
-    extra['geostack_credentials_dir'] = str(tmp_path / 'credentials')
-    env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=str(REPO / '.collections'),
-               ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
-    result = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'inventories/local', 'playbooks/site.yml',
-                             '-e', json.dumps(extra)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
-                            cwd=str(REPO), check=False)
-    assert result.returncode != 0, result.stdout[-4000:]
-    parsed = json.loads(result.stdout)
-    text = messages(parsed)
+    text = refused_in_first_play(run_site(tmp_path, extra))
     assert expected in text, text[-3000:]
-    # Only the first play ran: the declaration's checks, which change nothing.
-    assert [p['play']['name'] for p in parsed['plays']] == ["Check the stack's declaration before anything changes"]
-    assert parsed['stats']['localhost']['changed'] == 0
