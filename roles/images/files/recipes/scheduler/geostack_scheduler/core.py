@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from geostack_scheduler import planner
+from geostack_scheduler import planner, suspensions
 from geostack_scheduler.swarm import LedgerConflict
 
 LOG = logging.getLogger('geostack_scheduler')
@@ -22,8 +22,9 @@ class Scheduler:
         self.seq = None
         self.ledger = {}
         self.lock = threading.Lock()
-        self.snapshot = dict(jobs=config.jobs, ledger={}, runs=[], next={}, errors=config.errors, last_tick=None,
-                             last_error=None)
+        self.held = {}
+        self.snapshot = dict(jobs=config.jobs, ledger={}, runs=[], next={}, held={}, errors=config.errors,
+                             last_tick=None, last_error=None)
         for name, error in config.errors.items():
             LOG.error('job %s left out: %s', name, error)
 
@@ -33,9 +34,10 @@ class Scheduler:
         if self.seq is None:
             self.seq, self.ledger = self.swarm.load_ledger()
             LOG.info('ledger %d loaded: %s', self.seq, ', '.join(sorted(self.ledger)) or 'empty')
+        held = self._held(now)
         runs = self.swarm.runs()
         self._read_outputs(runs)
-        plan = planner.plan(self.config.jobs, runs, self.ledger, now, self.config.run_prefix)
+        plan = planner.plan(self.config.jobs, runs, self.ledger, now, self.config.run_prefix, held)
         for line in plan.events:
             LOG.info('%s', line)
         if plan.ledger != self.ledger:
@@ -62,9 +64,24 @@ class Scheduler:
         with self.lock:
             self.snapshot = dict(jobs=self.config.jobs, ledger=self.ledger,
                                  runs=self.swarm.runs() if plan.changed else runs,
-                                 next=planner.next_runs(self.config.jobs, self.ledger, now), errors=self.config.errors,
-                                 last_tick=now.timestamp(), last_error=None)
+                                 next=planner.next_runs(self.config.jobs, self.ledger, now, held), held=held,
+                                 errors=self.config.errors, last_tick=now.timestamp(), last_error=None)
         return True
+
+    def _held(self, now):
+        """{job: reason} of the suspensions made at run time (read before the runs: a run is never started after a
+        suspension was seen missing); the expired and unreadable ones are removed."""
+        held, stale = suspensions.held(self.swarm.suspensions(), self.config.jobs, now.timestamp())
+        for suspension in stale:
+            LOG.warning('removing the suspension %s: %s', suspension.name,
+                        'unreadable: ' + suspension.error if suspension.error else 'expired')
+            self.swarm.remove_suspension(suspension)
+        for name in sorted(set(held) - set(self.held)):
+            LOG.info('%s: suspended (%s)', name, held[name])
+        for name in sorted(set(self.held) - set(held)):
+            LOG.info('%s: resumed', name)
+        self.held = held
+        return held
 
     def _read_outputs(self, runs):
         """The output (a JSON object the run printed last) of each finished run not counted yet: read once, before it

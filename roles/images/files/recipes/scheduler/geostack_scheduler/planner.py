@@ -18,6 +18,8 @@ Semantics (Kubernetes CronJob's, crazy-max/swarm-cronjob's one-service-per-run):
 - ``forbid``: a run still active when the next is due makes the next one skipped (``concurrency``); ``replace``: the
   active runs are stopped (counted ``replaced``) and the new one starts; ``allow``: they run side by side;
 - ``suspend``: nothing starts (times pass without being counted), runs in flight go on;
+- held by a suspension made at run time (``held``: {job: reason}, see suspensions.py): nothing starts either, and
+  the runs in flight are stopped (counted ``replaced``, with the reason);
 - a run active longer than ``timeout`` seconds is stopped and counted failed (``timeout``);
 - finished runs are counted once (their service's task state and exit code), then pruned beyond
   ``successful_history`` / ``failed_history``;
@@ -110,9 +112,11 @@ def _ts(instant):
     return instant.timestamp()
 
 
-def plan(jobs, runs, ledger, now, run_prefix):
+def plan(jobs, runs, ledger, now, run_prefix, held=None):
     """``jobs``: jobs.Job list; ``runs``: Run list (every run of this scheduler); ``ledger``: {job: entry};
-    ``now``: aware datetime. Returns a Plan with the new ledger (the adapter saves it before acting)."""
+    ``now``: aware datetime; ``held``: {job name: reason} of the suspensions made at run time. Returns a Plan with
+    the new ledger (the adapter saves it before acting)."""
+    held = held or {}
     now_ts = _ts(now)
     out = Plan(ledger={})
     by_job = {}
@@ -150,7 +154,14 @@ def plan(jobs, runs, ledger, now, run_prefix):
         if mine:
             entry['last_scheduled'] = max(entry['last_scheduled'], max(r.scheduled for r in mine))
         active = [r for r in mine if r.state == ACTIVE and r.name not in stopping]
-        _plan_start(job, entry, active, names, now, out, run_prefix)
+        if job.name in held:
+            for run in active:
+                _record(entry, run, 'replaced', now_ts, reason='stopped: suspended (%s)' % held[job.name])
+                out.remove.append((run.name, 'suspended'))
+                stopping.add(run.name)
+                out.events.append('%s: run %s stopped: suspended (%s)' % (job.name, run.name, held[job.name]))
+            active = []
+        _plan_start(job, entry, active, names, now, out, run_prefix, job.name in held)
         _plan_history(job, entry, mine, stopping, out)
         # The ledger remembers the counted runs whose services still exist (those being removed too: if their
         # removal fails, they are not counted twice).
@@ -158,14 +169,14 @@ def plan(jobs, runs, ledger, now, run_prefix):
     return out
 
 
-def _plan_start(job, entry, active, names, now, out, run_prefix):
+def _plan_start(job, entry, active, names, now, out, run_prefix, held=False):
     last = dt.datetime.fromtimestamp(entry['last_scheduled'], UTC)
     due = job.schedule.between(last, now)
     if not due:
         return
     latest = due[-1]
     latest_ts = _ts(latest)
-    if job.suspend:
+    if job.suspend or held:
         entry['last_scheduled'] = latest_ts
         return
     if len(due) > 1:
@@ -209,11 +220,11 @@ def _plan_history(job, entry, mine, stopping, out):
             out.remove.append((run.name, 'history'))
 
 
-def next_runs(jobs, ledger, now):
-    """{job: the next instant it is due (aware), or None when suspended}."""
+def next_runs(jobs, ledger, now, held=None):
+    """{job: the next instant it is due (aware), or None when suspended or held}."""
     out = {}
     for job in jobs:
-        if job.suspend:
+        if job.suspend or job.name in (held or {}):
             out[job.name] = None
             continue
         out[job.name] = job.schedule.next_after(now)

@@ -40,9 +40,10 @@ def status(snapshot):
                          and r.name not in entry['counted'])
         success, failure = entry['last_success'], entry['last_failure']
         nxt = snapshot['next'].get(job.name)
+        held = (snapshot.get('held') or {}).get(job.name)
         jobs[job.name] = dict(
             schedule=job.schedule.expression, time_zone=job.schedule.time_zone, concurrency=job.concurrency,
-            suspend=job.suspend, starting_deadline=job.starting_deadline, timeout=job.timeout,
+            suspend=job.suspend or held is not None, suspended_by=held, starting_deadline=job.starting_deadline, timeout=job.timeout,
             next_run=nxt.isoformat().replace('+00:00', 'Z') if nxt else None,
             last_scheduled=_iso(entry['last_scheduled']),
             last_success=dict(success, scheduled=_iso(success['scheduled']), started=_iso(success['started']),
@@ -74,12 +75,11 @@ def metrics(snapshot):
          'Runs not started, by reason (missed, deadline, concurrency).'),
         ('geostack_job_success_ratio', 'gauge', 'Successful runs over finished runs (successes and failures).'),
         ('geostack_job_running', 'gauge', 'Runs in flight.'),
-        ('geostack_job_suspended', 'gauge', '1 when the job is suspended.'),
+        ('geostack_job_suspended', 'gauge', '1 when the job is suspended (its own suspend, or a suspension).'),
         ('geostack_job_last_output', 'gauge',
          'The numbers of the JSON object the latest finished run printed last (a harvest: rows_read, ...), by key.'),
     ]
     samples = dict((name, []) for name, _kind, _text in families)
-    by_name = dict((j.name, j) for j in snapshot['jobs'])
     for name, job in sorted(doc['jobs'].items()):
         entry = snapshot['ledger'][name]
         label = 'job="%s"' % _escape(name)
@@ -102,7 +102,7 @@ def metrics(snapshot):
         if job['success_rate'] is not None:
             samples['geostack_job_success_ratio'].append((label, job['success_rate']))
         samples['geostack_job_running'].append((label, len(job['running'])))
-        samples['geostack_job_suspended'].append((label, 1 if by_name[name].suspend else 0))
+        samples['geostack_job_suspended'].append((label, 1 if job['suspend'] else 0))
         for key, value in sorted((job['last_output'] or {}).items()):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 samples['geostack_job_last_output'].append(('%s,key="%s"' % (label, _escape(key)), value))

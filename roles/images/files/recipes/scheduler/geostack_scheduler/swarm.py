@@ -22,6 +22,7 @@ import json
 import os
 import re
 
+from geostack_scheduler import suspensions
 from geostack_scheduler.planner import ACTIVE, FAILED, SUCCEEDED, Run
 
 LABEL = 'org.geostack.scheduler.'
@@ -164,6 +165,27 @@ class Swarm:
         try:
             self.api.remove_service(name)
         except Exception as exc:  # docker.errors.NotFound
+            if _status(exc) != 404:
+                raise
+
+    # Suspensions (see suspensions.py) -------------------------------------------------------------------------------
+    def suspensions(self):
+        out = []
+        for config in self.api.configs(filters={'label': '%s=%s' % (suspensions.LABEL, self.owner)}):
+            spec = config.get('Spec') or {}
+            if 'Data' not in spec:      # a listing may leave the data out
+                spec = self.api.inspect_config(config['ID']).get('Spec') or {}
+            try:
+                data = base64.b64decode(spec.get('Data') or '')
+            except ValueError:
+                data = b''
+            out.append(suspensions.parse(config['ID'], spec.get('Name') or config['ID'], data))
+        return out
+
+    def remove_suspension(self, suspension):
+        try:
+            self.api.remove_config(suspension.config_id)
+        except Exception as exc:
             if _status(exc) != 404:
                 raise
 
