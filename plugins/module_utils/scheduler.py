@@ -13,6 +13,7 @@ geo_stack's shape.
 
 from __future__ import annotations
 
+import json
 import re
 
 try:
@@ -232,3 +233,31 @@ def jobs_plan(sources, stack, defaults, images=None):
                 suspend=job['suspend'], successful_history=job['successful_history'],
                 failed_history=job['failed_history'], timeout=job.get('timeout'), spec=spec))
     return dict(jobs=jobs, secrets=secrets, configs=configs, problems=problems)
+
+
+def registry_login(content, endpoint, path):
+    """The login to the swarm's registry for the scheduler's runs, from the Docker client configuration at ``path``
+    (``content``: its text, None when the file could not be read): ``{'auths': {endpoint: {'auth': ...}},
+    'problem': ''}``, or no auths and a problem naming scheduler_docker_config. ``endpoint`` empty (no registry, or one
+    without authentication): nothing is needed, nothing is read."""
+    if not endpoint:
+        return dict(auths={}, problem='')
+    where = 'scheduler_docker_config=%s' % path
+    if content is None:
+        return dict(auths={}, problem='%s: no such file on the manager; it must hold the login to the swarm\'s registry '
+                                      '%s (geostack.swarm.registry logs every node in with docker login, into the '
+                                      'Ansible user\'s ~/.docker/config.json)' % (where, endpoint))
+    try:
+        data = json.loads(content)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return dict(auths={}, problem='%s is not a Docker client configuration (a JSON object with auths)' % where)
+    auths = data.get('auths') if isinstance(data.get('auths'), dict) else {}
+    entry = auths.get(endpoint)
+    if not isinstance(entry, dict) or not isinstance(entry.get('auth'), str) or not entry['auth']:
+        helper = (' (its logins are kept by a credential helper, credsStore: the scheduler needs the login in the file)'
+                  if data.get('credsStore') or data.get('credHelpers') else '')
+        return dict(auths={}, problem='%s has no login for the swarm\'s registry %s%s: the runs on other nodes could '
+                                      'not pull their images' % (where, endpoint, helper))
+    return dict(auths={endpoint: {'auth': entry['auth']}}, problem='')
