@@ -20,12 +20,13 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 SOURCES := $(shell find galaxy.yml meta plugins roles playbooks -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: help up test test-fast venv install host-deps lint sanity unit integration molecule clean
+.PHONY: help up test test-fast venv install host-deps lint sanity unit integration molecule bench clean
 
 help:
 	@echo "make up         deploy the stack on this host (inventories/local): engine, swarm, networks"
 	@echo "make test       the whole suite: lint, sanity, unit, integration, Molecule cluster (needs root and ~25 min)"
 	@echo "make test-fast  unit tests, collection build, ansible-lint and ansible-test sanity (a few minutes)"
+	@echo "make bench      the benchmark on the local deployment (made by make up if it is not up; ~6 min)"
 	@echo "INVENTORY=inventories/example make up   deploy on the hosts of another inventory"
 
 # ---- environment ------------------------------------------------------------------------------------------------
@@ -69,8 +70,19 @@ host-deps: install $(BIN)/promtool
 	$(BIN)/ansible-playbook playbooks/engine.yml -i inventories/local
 
 # ---- the two commands -------------------------------------------------------------------------------------------
+# make up keeps its timings for the benchmark (make bench: the cold start's split): .build/up-timings.txt (make's start
+# to the playbook's: venv and collection; the playbook; whether the venv was made) and .build/up.log (the playbook's
+# output, ending with ansible.posix.profile_roles' time per role).
+UP_START := $(shell date +%s.%N)
+UP_VENV_MADE := $(if $(wildcard $(VENV)/.requirements),no,yes)
+
 up: install
-	$(BIN)/ansible-playbook playbooks/site.yml -i $(INVENTORY)
+	@mkdir -p .build; set -o pipefail; t0=$$(date +%s.%N); \
+	  ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_roles $(BIN)/ansible-playbook playbooks/site.yml -i $(INVENTORY) \
+	    | tee .build/up.log; rc=$$?; \
+	  awk -v s=$(UP_START) -v a=$$t0 -v b=$$(date +%s.%N) -v made=$(UP_VENV_MADE) \
+	    'BEGIN { printf "venv %.1f\nplaybook %.1f\nvenv_created %s\n", a - s, b - a, made }' > .build/up-timings.txt; \
+	  exit $$rc
 
 # Two runs: the unit tests and the first-play cases (which only read) on every core, then the rest one at a time (they
 # share the Docker engine).
@@ -106,6 +118,17 @@ sanity: install
 	@pipv=$$($(BIN)/python -c 'import ansible_test, os, re; p = os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"); print(re.search(r"pip=.([0-9.]+)", open(p).read()).group(1).replace(".", "_"))') && \
 	  mkdir -p ~/.ansible/test/cache && cp -n tests/sanity/get_pip.py ~/.ansible/test/cache/get_pip_$$pipv.py
 	cd $(SANITY_DIR) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+# ---- the benchmark (not part of make test) ------------------------------------------------------------------------
+$(VENV)/.requirements-bench: requirements-bench.txt $(VENV)/.requirements
+	$(BIN)/pip install -q -r requirements-bench.txt
+	@touch $@
+
+# On the local deployment: made by make up when its services are not there, reused when they are.
+bench: install $(VENV)/.requirements-bench
+	@docker service inspect geostack_mapserver geostack_qgis_server geostack_edge >/dev/null 2>&1 || \
+	  $(MAKE) up INVENTORY=inventories/local
+	$(BIN)/python -m bench --inventory inventories/local
 
 clean:
 	rm -rf .build .collections .pytest_cache tests/output
