@@ -7,7 +7,9 @@ promtool (Debian's prometheus package; `make host-deps` puts it in .venv/bin). W
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -39,11 +41,18 @@ def promtool():
 def render(name, **values):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters['to_json'] = json.dumps
+    env.filters['regex_replace'] = lambda value, pattern, repl: re.sub(pattern, repl, value)
     base = dict(ansible_managed='test', geostack_stack='geostack', geostack_back_network='geostack_back',
                 monitoring_scrape_interval='30s', monitoring_evaluation_interval='30s', monitoring__scrape_seconds=30,
                 monitoring__prometheus_port=9090, monitoring__node_exporter_port=9100, monitoring__swarm_api_port=2375,
                 monitoring__scheduler_port=8080, monitoring__rules_path='/etc/prometheus/alerts.yml',
-                monitoring__backup_max_ages={})
+                monitoring__backup_max_ages={}, monitoring__probes=[], monitoring_probe_interval='30s',
+                monitoring__probe_timeout=8, monitoring__blackbox_port=9115, monitoring__alertmanager_port=9093,
+                monitoring__probe_host='geo.example.org', monitoring__probe_ca='/ca.crt',
+                monitoring__blackbox_ca_path='/etc/prometheus/edge-ca.crt', monitoring_receivers=[],
+                monitoring__receiver_secrets={}, monitoring__alert_group_wait='30s',
+                monitoring__alert_group_interval='5m', monitoring__alert_repeat_interval='4h')
     base.update(values)
     return env.get_template(name).render(**base)
 
@@ -65,7 +74,7 @@ def test_each_backup_is_late_after_twice_its_own_schedule():
 def test_the_rules_pass_promtool_check(promtool, rules_dir):
     result = run(promtool, 'check', 'rules', 'alerts.yml', cwd=rules_dir)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert 'SUCCESS: 14 rules found' in result.stdout
+    assert 'SUCCESS: 15 rules found' in result.stdout
 
 
 def test_without_backups_there_is_no_backup_rule(promtool, tmp_path):
@@ -73,7 +82,7 @@ def test_without_backups_there_is_no_backup_rule(promtool, tmp_path):
     (tmp_path / 'alerts.yml').write_text(text)
     result = run(promtool, 'check', 'rules', 'alerts.yml', cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert 'SUCCESS: 8 rules found' in result.stdout
+    assert 'SUCCESS: 9 rules found' in result.stdout
     assert 'GeostackBackup' not in text
 
 
@@ -85,7 +94,8 @@ def test_the_configuration_passes_promtool_check(promtool, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     parsed = yaml.safe_load(config)
     jobs = dict((job['job_name'], job) for job in parsed['scrape_configs'])
-    assert sorted(jobs) == ['node', 'prometheus', 'scheduler', 'swarm']
+    assert sorted(jobs) == ['alertmanager', 'node', 'prometheus', 'scheduler', 'swarm']
+    assert parsed['alerting']['alertmanagers'][0]['static_configs'][0]['targets'] == ['alertmanager:9093']
     for name in ('node', 'scheduler'):
         assert jobs[name]['dockerswarm_sd_configs'][0]['host'] == 'http://swarm_api:2375'
         assert jobs[name]['dockerswarm_sd_configs'][0]['role'] == 'tasks'
@@ -113,6 +123,23 @@ def node_fs(metric, instance, mountpoint, device, fstype):
 
 
 TESTS = [
+    # MapServer's GetMap fails through the edge (its replicas stopped) from 1m: the endpoint alert after a minute more;
+    # QGIS Server's answers; the alert resolves when the probes succeed again.
+    {'interval': '30s',
+     'input_series': [
+         {'series': 'probe_success{job="blackbox",service="mapserver",probe="wms_getmap",'
+                    'instance="https://geo.example.org/mapserver/ows?REQUEST=GetMap"}', 'values': '1 1 0x6 1x6'},
+         {'series': 'probe_success{job="blackbox",service="qgis_server",probe="wms_getmap",'
+                    'instance="https://geo.example.org/qgis/ows?REQUEST=GetMap"}', 'values': '1x14'}],
+     'alert_rule_test': [
+         {'eval_time': '90s', 'alertname': 'GeostackEndpointDown', 'exp_alerts': []},
+         {'eval_time': '2m30s', 'alertname': 'GeostackEndpointDown', 'exp_alerts': [alert(
+             dict(CRIT, job='blackbox', service='mapserver', probe='wms_getmap',
+                  instance='https://geo.example.org/mapserver/ows?REQUEST=GetMap'),
+             'mapserver fails its wms_getmap check',
+             'https://geo.example.org/mapserver/ows?REQUEST=GetMap has failed the blackbox exporter\'s wms_getmap check'
+             ' through the edge for 1 minute.')]},
+         {'eval_time': '5m', 'alertname': 'GeostackEndpointDown', 'exp_alerts': []}]},
     # An endpoint down for 2 minutes; another one answering.
     {'interval': '30s',
      'input_series': [{'series': 'up{job="node",instance="node2"}', 'values': '1 1 0+0x20'},
@@ -265,3 +292,87 @@ def test_a_wrong_expectation_fails(promtool, rules_dir):
     result = run(promtool, 'test', 'rules', 'tests.yml', cwd=rules_dir)
     assert result.returncode != 0
     assert 'GeostackTargetDown' in result.stdout + result.stderr
+
+
+PROBES = [
+    {'service': 'mapserver', 'module': 'wms_capabilities', 'url': 'https://edge:8443/mapserver/ows?SERVICE=WMS',
+     'instance': 'https://geo.example.org/mapserver/ows?SERVICE=WMS'},
+    {'service': 'pygeoapi', 'module': 'ogcapi_items', 'url': 'https://edge:8443/ogcapi/collections/places/items?f=json',
+     'instance': 'https://geo.example.org/ogcapi/collections/places/items?f=json'}]
+
+
+def test_the_probes_are_scraped_through_the_blackbox_exporter(promtool, tmp_path):
+    (tmp_path / 'alerts.yml').write_text(render('alerts.yml.j2'))
+    config = render('prometheus.yml.j2', monitoring__rules_path=str(tmp_path / 'alerts.yml'), monitoring__probes=PROBES)
+    (tmp_path / 'prometheus.yml').write_text(config)
+    result = run(promtool, 'check', 'config', 'prometheus.yml', cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    jobs = dict((job['job_name'], job) for job in yaml.safe_load(config)['scrape_configs'])
+    blackbox = jobs['blackbox']
+    assert blackbox['metrics_path'] == '/probe' and blackbox['scrape_interval'] == '30s'
+    assert blackbox['scrape_timeout'] == '10s'
+    assert [c['targets'] for c in blackbox['static_configs']] == [[p['url']] for p in PROBES]
+    assert blackbox['static_configs'][1]['labels'] == {
+        'service': 'pygeoapi', 'probe': 'ogcapi_items', 'instance': PROBES[1]['instance']}
+    relabel = dict((r['target_label'], r) for r in blackbox['relabel_configs'])
+    assert relabel['__param_target']['source_labels'] == ['__address__']
+    assert relabel['__param_module']['source_labels'] == ['probe']
+    assert relabel['__address__']['replacement'] == 'blackbox:9115'
+    assert jobs['blackbox_exporter']['static_configs'][0]['targets'] == ['blackbox:9115']
+
+
+def test_the_blackbox_modules_check_what_ogc_services_answer():
+    modules = yaml.safe_load(render('blackbox.yml.j2'))['modules']
+    assert sorted(modules) == ['ogcapi_items', 'wfs_getfeature', 'wms_capabilities', 'wms_getmap']
+    for module in modules.values():
+        http = module['http']
+        assert module['prober'] == 'http' and module['timeout'] == '8s'
+        assert http['tls_config'] == {'server_name': 'geo.example.org', 'ca_file': '/etc/prometheus/edge-ca.crt'}
+        assert http['headers']['Host'] == 'geo.example.org' and http['valid_status_codes'] == [200]
+    exception = re.compile(modules['wms_capabilities']['http']['fail_if_body_matches_regexp'][0])
+    assert exception.search('<ServiceExceptionReport version="1.3.0"><ServiceException code="LayerNotDefined">')
+    assert exception.search('<ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows/1.1">')
+    assert not exception.search('<WMS_Capabilities version="1.3.0"><Capability><Exception><Format>XML</Format>')
+    assert modules['wms_getmap']['http']['fail_if_header_not_matches'] == [
+        {'header': 'Content-Type', 'regexp': '^image/png', 'allow_missing': False}]
+    assert re.search(modules['ogcapi_items']['http']['fail_if_body_not_matches_regexp'][0],
+                     '{"type": "FeatureCollection", "features": [{"type": "Feature"}]}')
+
+
+def test_a_public_url_with_a_port_and_the_system_trust_store():
+    modules = yaml.safe_load(render('blackbox.yml.j2', monitoring__probe_host='192.0.2.2:8443',
+                                    monitoring__probe_ca=''))['modules']
+    assert modules['wms_getmap']['http']['tls_config'] == {'server_name': '192.0.2.2'}
+    assert modules['wms_getmap']['http']['headers']['Host'] == '192.0.2.2:8443'
+
+
+RECEIVERS = [
+    {'name': 'ops', 'type': 'webhook', 'url': 'https://hooks.example.org/geostack', 'token_file': '/x/token'},
+    {'name': 'oncall', 'type': 'email', 'to': ['a@example.org', 'b@example.org'], 'from': 'geostack@example.org',
+     'smarthost': 'smtp.example.org:587', 'username': 'geostack', 'password_file': '/x/pw',
+     'matchers': ['severity="critical"', 'service=~"mapserver|qgis_server"'], 'send_resolved': False}]
+
+
+def test_alertmanager_routes_every_alert_to_the_receivers_that_match():
+    text = render('alertmanager.yml.j2', monitoring_receivers=RECEIVERS, monitoring__receiver_secrets={
+        'ops': {'token': 'tok"en', 'password': ''}, 'oncall': {'password': 's3cr:t #1', 'token': ''}})
+    config = yaml.safe_load(text)
+    assert config['route']['receiver'] == 'none'
+    assert config['route']['routes'] == [
+        {'receiver': 'ops', 'continue': True},
+        {'receiver': 'oncall', 'matchers': ['severity="critical"', 'service=~"mapserver|qgis_server"'], 'continue': True}]
+    receivers = dict((r['name'], r) for r in config['receivers'])
+    assert receivers['none'] == {'name': 'none'}
+    assert receivers['ops']['webhook_configs'] == [{
+        'url': 'https://hooks.example.org/geostack', 'send_resolved': True,
+        'http_config': {'authorization': {'type': 'Bearer', 'credentials': 'tok"en'}}}]
+    assert receivers['oncall']['email_configs'] == [{
+        'to': 'a@example.org, b@example.org', 'from': 'geostack@example.org', 'smarthost': 'smtp.example.org:587',
+        'require_tls': True, 'send_resolved': False, 'auth_username': 'geostack', 'auth_password': 's3cr:t #1'}]
+
+
+def test_alertmanager_without_receivers_sends_nothing():
+    config = yaml.safe_load(render('alertmanager.yml.j2'))
+    assert config['route'] == {'receiver': 'none', 'group_by': ['alertname', 'service', 'job'], 'group_wait': '30s',
+                               'group_interval': '5m', 'repeat_interval': '4h'}
+    assert config['receivers'] == [{'name': 'none'}]
