@@ -7,7 +7,7 @@
 ``problems`` checks the role's variables, each problem naming its variable; ``conf`` writes a pgbackrest.conf from
 sections of options (refusing what would break the file); ``cron_interval`` is the longest time between two runs of a
 cron expression, which ``status`` uses to say whether the last backup is late (older than twice its schedule);
-``status`` reads ``pgbackrest info --output=json``.
+``status`` reads ``pgbackrest info --output=json`` (with backup_info.summary, the repository host's own reading).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import datetime
 import os
 import re
 
+from ansible_collections.geostack.swarm.plugins.module_utils.backup_info import summary
 from ansible_collections.geostack.swarm.plugins.module_utils.scheduler import MACROS, cron_problem, time_zone_problem
 
 BACKUP_TYPES = ('full', 'diff', 'incr')
@@ -259,48 +260,10 @@ def max_age(schedules):
 def status(info, stanza, now, schedules=None):
     """The last successful backup of ``stanza`` from ``pgbackrest info --output=json`` (``info``: its parsed list),
     at ``now`` (epoch seconds): {found, label, type, time, size, repo_size, age, max_age, late, message}. A backup is
-    late when it is older than twice the longest interval of the backup schedules (``schedules``, by type)."""
-    entry = next((s for s in info or [] if s.get('name') == stanza), None)
-    backups = (entry or {}).get('backup') or []
-    done = [b for b in backups if not b.get('error')]
-    limit = max_age(schedules)
-    if not done:
-        return {'found': False, 'label': None, 'type': None, 'time': None, 'size': None, 'repo_size': None,
-                'age': None, 'max_age': limit, 'late': True,
-                'message': 'no backup of the stanza %s in the repository yet' % stanza}
-    last = max(done, key=lambda b: b['timestamp']['stop'])
-    stop = int(last['timestamp']['stop'])
-    age = max(0, int(now) - stop)
-    late = limit is not None and age > limit
-    when = datetime.datetime.fromtimestamp(stop, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-    size = (last.get('info') or {}).get('size')
-    repo_size = ((last.get('info') or {}).get('repository') or {}).get('delta')
-    message = 'last backup %s (%s) at %s, %s of database, %s in the repository, %s ago' % (
-        last.get('label'), last.get('type'), when, _bytes(size), _bytes(repo_size), _duration(age))
-    if late:
-        message += ': LATE, older than twice its schedule (%s)' % _duration(limit)
-    return {'found': True, 'label': last.get('label'), 'type': last.get('type'), 'time': when, 'size': size,
-            'repo_size': repo_size, 'age': age, 'max_age': limit, 'late': late, 'message': message}
-
-
-def _bytes(value):
-    if value is None:
-        return '?'
-    for unit in ('B', 'KiB', 'MiB', 'GiB'):
-        if value < 1024 or unit == 'GiB':
-            return ('%d %s' % (value, unit)) if unit == 'B' else ('%.1f %s' % (value, unit))
-        value /= 1024.0
-    return '?'
-
-
-def _duration(seconds):
-    if seconds is None:
-        return '?'
-    seconds = int(seconds)
-    if seconds < 120:
-        return '%d s' % seconds
-    if seconds < 7200:
-        return '%d min' % (seconds // 60)
-    if seconds < 172800:
-        return '%.1f h' % (seconds / 3600.0)
-    return '%.1f days' % (seconds / 86400.0)
+    late when it is older than twice the longest interval of the backup schedules (``schedules``, by type). Read by
+    backup_info.summary, as the repository host reads it."""
+    doc = summary(info, stanza, now, max_age(schedules))
+    last = doc['last'] or {}
+    return {'found': doc['last'] is not None, 'label': last.get('label'), 'type': last.get('type'),
+            'time': last.get('time'), 'size': last.get('size'), 'repo_size': last.get('repository_delta'),
+            'age': doc['age'], 'max_age': doc['max_age'], 'late': doc['late'], 'message': doc['message']}

@@ -14,11 +14,18 @@ import sys
 
 import pytest
 
+from ansible_collections.geostack.swarm.plugins.module_utils import backup_info
+
 pytestmark = pytest.mark.unit
 
 sys.dont_write_bytecode = True
-_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
-                     'roles', 'images', 'files', 'recipes', 'postgis', 'backup_host.py')
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+_PATH = os.path.join(_ROOT, 'roles', 'images', 'files', 'recipes', 'postgis', 'backup_host.py')
+# What the images role copies into the build context beside it: the collection's module_utils/backup_info.py (as
+# geostack_backup_info) and roles/images/files/shared/geostack_serve.py.
+sys.modules.setdefault('geostack_backup_info', backup_info)
+if os.path.join(_ROOT, 'roles', 'images', 'files', 'shared') not in sys.path:
+    sys.path.insert(0, os.path.join(_ROOT, 'roles', 'images', 'files', 'shared'))
 _SPEC = importlib.util.spec_from_file_location('backup_host', _PATH)
 backup_host = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(backup_host)

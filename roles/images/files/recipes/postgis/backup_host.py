@@ -18,76 +18,19 @@ to it.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import signal
 import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-TYPES = ('full', 'diff', 'incr')
-
-
-def _iso(epoch):
-    return None if epoch is None else dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
-def _backup(entry):
-    info = entry.get('info') or {}
-    repository = info.get('repository') or {}
-    stop = int((entry.get('timestamp') or {}).get('stop') or 0)
-    return dict(label=entry.get('label'), type=entry.get('type'), repo=str((entry.get('database') or {}).get('repo-key', 1)),
-                stop=stop, time=_iso(stop), size=info.get('size'), repository_delta=repository.get('delta'),
-                repository_size=repository.get('size'))
-
-
-def summary(info, stanza, now, max_age=None):
-    """What ``stanza`` holds, from the parsed ``pgbackrest info --output=json`` (``info``), at ``now`` (epoch
-    seconds): the newest backup that finished without error (``last``), the newest per repository and type
-    (``newest``: {repo: {type: backup}}), the counts (``counts``: {repo: {type: n}}), each repository's status
-    (``repos``: {repo: {code, message}}), the stanza's status, and whether the newest backup is late: older than
-    ``max_age`` seconds (twice the longest interval of the backup schedules; None: never late), or missing."""
-    entry = next((s for s in info or [] if isinstance(s, dict) and s.get('name') == stanza), None) or {}
-    status = entry.get('status') or {}
-    repos = dict((str(r.get('key')), dict(code=(r.get('status') or {}).get('code'),
-                                          message=(r.get('status') or {}).get('message')))
-                 for r in entry.get('repo') or [] if isinstance(r, dict))
-    good = [_backup(b) for b in entry.get('backup') or [] if isinstance(b, dict) and not b.get('error')
-            and (b.get('timestamp') or {}).get('stop')]
-    newest, counts = {}, {}
-    for backup in sorted(good, key=lambda b: b['stop']):
-        newest.setdefault(backup['repo'], {})[backup['type']] = backup
-        per_repo = counts.setdefault(backup['repo'], {})
-        per_repo[backup['type']] = per_repo.get(backup['type'], 0) + 1
-    last = max(good, key=lambda b: b['stop']) if good else None
-    age = max(0, int(now) - last['stop']) if last else None
-    late = last is None or (max_age is not None and age > max_age)
-    if last is None:
-        message = 'no backup of the stanza %s in the repository yet' % stanza
-    else:
-        message = 'last backup %s (%s) at %s in repo%s, %s of database, %s in the repository, %s ago' % (
-            last['label'], last['type'], last['time'], last['repo'], human_bytes(last['size']),
-            human_bytes(last['repository_delta']), human_duration(age))
-        if late:
-            message += ': LATE, older than twice its schedule (%s)' % human_duration(max_age)
-    return dict(stanza=stanza, found=bool(entry), status=dict(code=status.get('code'), message=status.get('message')),
-                repos=repos, last=last, newest=newest, counts=counts, age=age, max_age=max_age, late=late,
-                message=message, time=_iso(int(now)))
-
-
-def _escape(value):
-    return str(value).replace('\\', '\\\\').replace('\n', '\\n').replace('"', '\\"')
-
-
-def _number(value):
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int):
-        return str(value)
-    return repr(float(value))
-
+# Copied into the build context by the images role (roles/images/vars, images__context_files): the collection's
+# plugins/module_utils/backup_info.py (pgbackrest info read as the controller reads it) and the HTTP server and
+# Prometheus text shared with the scheduler (roles/images/files/shared/geostack_serve.py).
+import geostack_serve
+from geostack_backup_info import summary
+from geostack_serve import escape, exposition
 
 FAMILIES = (
     ('geostack_backup_info_ok', 'gauge', '1 when pgbackrest info answered for the stanza.'),
@@ -107,17 +50,17 @@ FAMILIES = (
 
 def metrics(doc, ok=True):
     """Prometheus' text format of a ``summary`` (``ok``: whether pgbackrest info answered)."""
-    stanza = 'stanza="%s"' % _escape(doc['stanza'])
+    stanza = 'stanza="%s"' % escape(doc['stanza'])
     samples = dict((name, []) for name, _kind, _text in FAMILIES)
     samples['geostack_backup_info_ok'].append((stanza, 1 if ok else 0))
     if doc['status'].get('code') is not None:
         samples['geostack_backup_stanza_status'].append((stanza, doc['status']['code']))
     for repo, state in sorted(doc['repos'].items()):
         if state.get('code') is not None:
-            samples['geostack_backup_repository_status'].append(('%s,repo="%s"' % (stanza, _escape(repo)), state['code']))
+            samples['geostack_backup_repository_status'].append(('%s,repo="%s"' % (stanza, escape(repo)), state['code']))
     for repo, by_type in sorted(doc['newest'].items()):
         for kind, backup in sorted(by_type.items()):
-            labels = '%s,repo="%s",type="%s"' % (stanza, _escape(repo), _escape(kind))
+            labels = '%s,repo="%s",type="%s"' % (stanza, escape(repo), escape(kind))
             samples['geostack_backup_last_success_timestamp_seconds'].append((labels, backup['stop']))
             if backup['size'] is not None:
                 samples['geostack_backup_last_size_bytes'].append((labels, backup['size']))
@@ -129,36 +72,7 @@ def metrics(doc, ok=True):
     if doc['max_age'] is not None:
         samples['geostack_backup_max_age_seconds'].append((stanza, doc['max_age']))
     samples['geostack_backup_late'].append((stanza, 1 if doc['late'] else 0))
-    lines = []
-    for name, kind, text in FAMILIES:
-        lines.append('# HELP %s %s' % (name, text))
-        lines.append('# TYPE %s %s' % (name, kind))
-        for labels, value in samples[name]:
-            lines.append('%s{%s} %s' % (name, labels, _number(value)))
-    return '\n'.join(lines) + '\n'
-
-
-def human_bytes(value):
-    if value is None:
-        return '?'
-    for unit in ('B', 'KiB', 'MiB', 'GiB'):
-        if value < 1024 or unit == 'GiB':
-            return ('%d %s' % (value, unit)) if unit == 'B' else ('%.1f %s' % (value, unit))
-        value /= 1024.0
-    return '?'
-
-
-def human_duration(seconds):
-    if seconds is None:
-        return '?'
-    seconds = int(seconds)
-    if seconds < 120:
-        return '%d s' % seconds
-    if seconds < 7200:
-        return '%d min' % (seconds // 60)
-    if seconds < 172800:
-        return '%.1f h' % (seconds / 3600.0)
-    return '%.1f days' % (seconds / 86400.0)
+    return exposition(FAMILIES, samples)
 
 
 class Reader:
@@ -193,39 +107,17 @@ def _pgbackrest(argv):
     return done.stdout.decode('utf-8')
 
 
-def handler(reader):
-    class Handler(BaseHTTPRequestHandler):
-        server_version = 'geostack-backup'
-        sys_version = ''
+def routes(reader):
+    def metrics_route():
+        doc, ok, _error = reader.view()
+        return 200, metrics(doc, ok), geostack_serve.PROMETHEUS
 
-        def _send(self, code, body, kind):
-            data = body.encode('utf-8')
-            self.send_response(code)
-            self.send_header('Content-Type', kind)
-            self.send_header('Content-Length', str(len(data)))
-            self.send_header('Cache-Control', 'no-store')
-            self.end_headers()
-            if self.command != 'HEAD':
-                self.wfile.write(data)
+    def status_route():
+        doc, ok, error = reader.view()
+        return 200 if ok else 503, json.dumps(dict(doc, ok=ok, error=error), indent=2, sort_keys=True) + '\n', \
+            geostack_serve.JSON
 
-        def do_GET(self):  # noqa: N802 (the standard library's name)
-            path = self.path.split('?', 1)[0]
-            if path == '/metrics':
-                doc, ok, _error = reader.view()
-                self._send(200, metrics(doc, ok), 'text/plain; version=0.0.4; charset=utf-8')
-            elif path == '/status':
-                doc, ok, error = reader.view()
-                self._send(200 if ok else 503, json.dumps(dict(doc, ok=ok, error=error), indent=2, sort_keys=True)
-                           + '\n', 'application/json')
-            else:
-                self._send(404, 'not found: GET /metrics or /status\n', 'text/plain; charset=utf-8')
-
-        do_HEAD = do_GET
-
-        def log_message(self, fmt, *args):
-            return
-
-    return Handler
+    return {'/metrics': metrics_route, '/status': status_route}
 
 
 def main(argv=None):
@@ -248,8 +140,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
     reader = Reader(args.stanza, args.max_age or None, args.cache, _pgbackrest)
-    server = ThreadingHTTPServer((host or '0.0.0.0', int(port)), handler(reader))
-    server.daemon_threads = True
+    server = geostack_serve.serve(routes(reader), 'geostack-backup', host or '0.0.0.0', int(port))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     code = child.wait()
     server.shutdown()

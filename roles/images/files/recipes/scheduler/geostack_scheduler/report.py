@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from geostack_serve import escape, exposition
+
 from geostack_scheduler.planner import ACTIVE, SKIP_REASONS
 
 UTC = dt.timezone.utc
@@ -59,10 +61,6 @@ def status(snapshot):
                 last_error=snapshot.get('last_error'))
 
 
-def _escape(value):
-    return str(value).replace('\\', '\\\\').replace('\n', '\\n').replace('"', '\\"')
-
-
 def metrics(snapshot):
     doc = status(snapshot)
     families = [
@@ -78,11 +76,13 @@ def metrics(snapshot):
         ('geostack_job_suspended', 'gauge', '1 when the job is suspended (its own suspend, or a suspension).'),
         ('geostack_job_last_output', 'gauge',
          'The numbers of the JSON object the latest finished run printed last (a harvest: rows_read, ...), by key.'),
+        ('geostack_scheduler_last_tick_timestamp_seconds', 'gauge', 'When the scheduler last read the swarm.'),
+        ('geostack_scheduler_job_errors', 'gauge', 'Jobs of the declaration that cannot run.'),
     ]
     samples = dict((name, []) for name, _kind, _text in families)
     for name, job in sorted(doc['jobs'].items()):
         entry = snapshot['ledger'][name]
-        label = 'job="%s"' % _escape(name)
+        label = 'job="%s"' % escape(name)
         nxt = snapshot['next'].get(name)
         if nxt is not None:
             samples['geostack_job_next_run_timestamp_seconds'].append((label, nxt.timestamp()))
@@ -105,25 +105,7 @@ def metrics(snapshot):
         samples['geostack_job_suspended'].append((label, 1 if job['suspend'] else 0))
         for key, value in sorted((job['last_output'] or {}).items()):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                samples['geostack_job_last_output'].append(('%s,key="%s"' % (label, _escape(key)), value))
-    lines = []
-    for name, kind, text in families:
-        lines.append('# HELP %s %s' % (name, text))
-        lines.append('# TYPE %s %s' % (name, kind))
-        for labels, value in samples[name]:
-            lines.append('%s{%s} %s' % (name, labels, _number(value)))
-    lines.append('# HELP geostack_scheduler_last_tick_timestamp_seconds When the scheduler last read the swarm.')
-    lines.append('# TYPE geostack_scheduler_last_tick_timestamp_seconds gauge')
-    lines.append('geostack_scheduler_last_tick_timestamp_seconds %s' % _number(snapshot.get('last_tick') or 0))
-    lines.append('# HELP geostack_scheduler_job_errors Jobs of the declaration that cannot run.')
-    lines.append('# TYPE geostack_scheduler_job_errors gauge')
-    lines.append('geostack_scheduler_job_errors %d' % len(snapshot.get('errors') or {}))
-    return '\n'.join(lines) + '\n'
-
-
-def _number(value):
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int):
-        return str(value)
-    return repr(float(value))
+                samples['geostack_job_last_output'].append(('%s,key="%s"' % (label, escape(key)), value))
+    samples['geostack_scheduler_last_tick_timestamp_seconds'] = [('', snapshot.get('last_tick') or 0)]
+    samples['geostack_scheduler_job_errors'] = [('', len(snapshot.get('errors') or {}))]
+    return exposition(families, samples)
