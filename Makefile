@@ -43,11 +43,16 @@ $(VENV)/.requirements: requirements.txt requirements-test.txt | $(BIN)/python
 venv: $(VENV)/.requirements
 
 # Build the collection and install the artifact, as a user would (offline: the `ansible` package bundles the
-# dependencies).
+# dependencies). Concurrent runs (several shells, several helpers) take turns on a lock, and each builds and installs
+# into a directory of its own, then swaps it in with two renames: a playbook running from .collections never sees a
+# half-installed or missing collection, and one install never removes another's files mid-way.
 $(COLLECTION_DIR)/MANIFEST.json: $(VENV)/.requirements $(SOURCES)
-	@rm -rf $(COLLECTION_DIR) .build/dist && mkdir -p .build/dist
-	$(BIN)/ansible-galaxy collection build --force --output-path .build/dist . >/dev/null
-	$(BIN)/ansible-galaxy collection install --offline --force -p .collections .build/dist/geostack-swarm-*.tar.gz >/dev/null
+	@mkdir -p .build $(dir $(COLLECTION_DIR)) && exec 9>.build/install.lock && flock 9 && \
+	  tmp=$$(mktemp -d .build/install.XXXXXX) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(BIN)/ansible-galaxy collection build --force --output-path "$$tmp/dist" . >/dev/null && \
+	  ANSIBLE_COLLECTIONS_PATH="$$tmp/collections" $(BIN)/ansible-galaxy collection install --offline --force -p "$$tmp/collections" "$$tmp"/dist/geostack-swarm-*.tar.gz >/dev/null && \
+	  { [ ! -e $(COLLECTION_DIR) ] || mv $(COLLECTION_DIR) "$$tmp/previous"; } && \
+	  mv "$$tmp/collections/ansible_collections/geostack/swarm" $(COLLECTION_DIR)
 	@echo "installed geostack.swarm into .collections"
 
 install: $(COLLECTION_DIR)/MANIFEST.json
