@@ -11,6 +11,9 @@ import importlib.util
 import json
 import os
 import sys
+import threading
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -148,3 +151,28 @@ def test_reader_caches_and_reports_failures():
 def test_the_command_after_the_separator_is_required():
     with pytest.raises(SystemExit):
         backup_host.main(['--stanza', 'geostack'])
+
+
+def test_the_routes_serve_metrics_and_status_503_when_info_fails():
+    answers = [RuntimeError('pgbackrest: exit 82: no stanza')]
+
+    def run(argv):
+        raise answers[0]
+
+    reader = backup_host.Reader('geostack', 3600, 30, run, clock=Clock())
+    server = backup_host.geostack_serve.serve(backup_host.routes(reader), 'geostack-backup', '127.0.0.1', 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = 'http://127.0.0.1:%d' % server.server_address[1]
+    try:
+        with urllib.request.urlopen(base + '/metrics', timeout=5) as answer:
+            assert answer.headers['Content-Type'].startswith('text/plain; version=0.0.4')
+            assert b'geostack_backup_info_ok{stanza="geostack"} 0' in answer.read()
+        for method, path, code, text in (('GET', '/status', 503, b'no stanza'), ('GET', '/', 404, b'/metrics or /status'),
+                                         ('POST', '/metrics', 405, b'')):
+            with pytest.raises(urllib.error.HTTPError) as error:
+                urllib.request.urlopen(urllib.request.Request(base + path, method=method,
+                                                              data=b'' if method == 'POST' else None), timeout=5)
+            assert error.value.code == code and text in error.value.read()
+    finally:
+        server.shutdown()
+        server.server_close()
