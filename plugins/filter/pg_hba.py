@@ -62,6 +62,10 @@ options:
         description: Whether the port is published (C(postgis_publish_port) > 0).
         type: bool
         default: false
+      monitor:
+        description: The monitoring role (the PostgreSQL exporter's), admitted from the back network only; empty for none.
+        type: str
+        default: ""
 author:
   - geostack.swarm developers (@geostack)
 """
@@ -109,7 +113,7 @@ def pg_hba(config):
     if problems or back is None:
         return {'hba': '', 'ident': '', 'problems': problems}
     files = hba(config['superuser'], config['owner'], config['reader'], list(config['databases']), list(back), front,
-                list(clients), bool(config.get('published')))
+                list(clients), bool(config.get('published')), monitor=config.get('monitor') or None)
     return dict(files, problems=[])
 
 

@@ -70,8 +70,10 @@ def _line(kind, database, user, address, method):
     return '%-10s %-28s %-28s %-20s %s' % (kind, database, user, address, method)
 
 
-def hba(superuser, owner, reader, databases, back_subnets, front_subnets=(), publish_clients=(), published=False):
-    """``{'hba': text, 'ident': text}`` for PostGIS. The first line that matches a connection decides it."""
+def hba(superuser, owner, reader, databases, back_subnets, front_subnets=(), publish_clients=(), published=False,
+        monitor=None):
+    """``{'hba': text, 'ident': text}`` for PostGIS. The first line that matches a connection decides it. ``monitor``:
+    the monitoring role (the PostgreSQL exporter's), from the back network only."""
     problems = hba_problems(list(publish_clients), list(back_subnets), list(front_subnets))
     if problems:
         raise ValueError('; '.join(problems))
@@ -96,6 +98,9 @@ def hba(superuser, owner, reader, databases, back_subnets, front_subnets=(), pub
         lines.append('# declared clients of the published port.')
         lines += [_line('hostssl', dbs, roles, subnet, 'scram-sha-256') for subnet in front_subnets]
         lines += [_line('hostssl', dbs, roles, client, 'scram-sha-256') for client in publish_clients]
+    if monitor:
+        lines.append('# The monitoring role (pg_monitor, read-only: the PostgreSQL exporter), from the back network.')
+        lines += [_line('hostssl', dbs, _quoted([monitor]), subnet, 'scram-sha-256') for subnet in back_subnets]
     lines += ['# Everything else.', _line('host', 'all', 'all', 'all', 'reject')]
     ident = [
         '# Made by the role geostack.swarm.postgis (pg_hba filter): changes here are overwritten.',

@@ -42,6 +42,7 @@ def render(name, **values):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters['to_json'] = json.dumps
+    env.filters['bool'] = lambda value: value is True or str(value).lower() in ('true', 'yes', '1')
     env.filters['regex_replace'] = lambda value, pattern, repl: re.sub(pattern, repl, value)
     base = dict(ansible_managed='test', geostack_stack='geostack', geostack_back_network='geostack_back',
                 monitoring_scrape_interval='30s', monitoring_evaluation_interval='30s', monitoring__scrape_seconds=30,
@@ -52,7 +53,8 @@ def render(name, **values):
                 monitoring__probe_host='geo.example.org', monitoring__probe_ca='/ca.crt',
                 monitoring__blackbox_ca_path='/etc/prometheus/edge-ca.crt', monitoring_receivers=[],
                 monitoring__receiver_secrets={}, monitoring__alert_group_wait='30s',
-                monitoring__alert_group_interval='5m', monitoring__alert_repeat_interval='4h')
+                monitoring__alert_group_interval='5m', monitoring__alert_repeat_interval='4h',
+                monitoring__postgres=False, monitoring__postgres_exporter_port=9187)
     base.update(values)
     return env.get_template(name).render(**base)
 
@@ -74,7 +76,7 @@ def test_each_backup_is_late_after_twice_its_own_schedule():
 def test_the_rules_pass_promtool_check(promtool, rules_dir):
     result = run(promtool, 'check', 'rules', 'alerts.yml', cwd=rules_dir)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert 'SUCCESS: 15 rules found' in result.stdout
+    assert 'SUCCESS: 16 rules found' in result.stdout
 
 
 def test_without_backups_there_is_no_backup_rule(promtool, tmp_path):
@@ -82,7 +84,7 @@ def test_without_backups_there_is_no_backup_rule(promtool, tmp_path):
     (tmp_path / 'alerts.yml').write_text(text)
     result = run(promtool, 'check', 'rules', 'alerts.yml', cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert 'SUCCESS: 9 rules found' in result.stdout
+    assert 'SUCCESS: 10 rules found' in result.stdout
     assert 'GeostackBackup' not in text
 
 
@@ -123,6 +125,15 @@ def node_fs(metric, instance, mountpoint, device, fstype):
 
 
 TESTS = [
+    # PostGIS stops accepting connections at 1m (the exporter still answers): the alert after a minute more.
+    {'interval': '30s',
+     'input_series': [{'series': 'pg_up{job="postgres",instance="postgis"}', 'values': '1 1 0x8'}],
+     'alert_rule_test': [
+         {'eval_time': '90s', 'alertname': 'GeostackPostgisDown', 'exp_alerts': []},
+         {'eval_time': '3m', 'alertname': 'GeostackPostgisDown', 'exp_alerts': [alert(
+             dict(CRIT, job='postgres', instance='postgis'), 'PostGIS is not accepting connections',
+             'The PostgreSQL exporter has not been able to log in to PostGIS for 1 minute: the map servers cannot read '
+             'their data.')]}]},
     # MapServer's GetMap fails through the edge (its replicas stopped) from 1m: the endpoint alert after a minute more;
     # QGIS Server's answers; the alert resolves when the probes succeed again.
     {'interval': '30s',
@@ -319,6 +330,17 @@ def test_the_probes_are_scraped_through_the_blackbox_exporter(promtool, tmp_path
     assert relabel['__param_module']['source_labels'] == ['probe']
     assert relabel['__address__']['replacement'] == 'blackbox:9115'
     assert jobs['blackbox_exporter']['static_configs'][0]['targets'] == ['blackbox:9115']
+    assert 'postgres' not in jobs
+
+
+def test_postgis_is_scraped_through_the_postgres_exporter(promtool, tmp_path):
+    (tmp_path / 'alerts.yml').write_text(render('alerts.yml.j2'))
+    config = render('prometheus.yml.j2', monitoring__rules_path=str(tmp_path / 'alerts.yml'), monitoring__postgres=True)
+    (tmp_path / 'prometheus.yml').write_text(config)
+    result = run(promtool, 'check', 'config', 'prometheus.yml', cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    jobs = dict((job['job_name'], job) for job in yaml.safe_load(config)['scrape_configs'])
+    assert jobs['postgres']['static_configs'] == [{'targets': ['postgres_exporter:9187'], 'labels': {'instance': 'postgis'}}]
 
 
 def test_the_blackbox_modules_check_what_ogc_services_answer():

@@ -51,6 +51,10 @@ def rendered(tmp_path_factory):
     tasks = [{'name': 'Render ' + name, 'ansible.builtin.template': {
         'src': str(REPO / 'roles' / role / 'templates' / src), 'dest': str(tmp_path / name), 'mode': '0644'}}
         for name, (role, src) in TEMPLATES.items()]
+    # With monitoring declared: the PostgreSQL exporter's role too.
+    tasks.append({'name': 'Render setup.sql with monitoring', 'vars': {'geostack_services': ['postgis', 'monitoring']},
+                  'ansible.builtin.template': {'src': str(REPO / 'roles/postgis/templates/setup.sql.j2'),
+                                               'dest': str(tmp_path / 'setup-monitoring.sql'), 'mode': '0644'}})
     # The pg_hba filter as access.yml and validate.yml call it.
     access = {'superuser': 'postgres', 'owner': 'geostack', 'reader': 'geostack_reader', 'databases': ['gis']}
     tasks += [
@@ -72,7 +76,7 @@ def rendered(tmp_path_factory):
          '-e', 'ansible_python_interpreter=' + sys.executable, str(tmp_path / 'play.yml')],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, cwd=str(REPO), check=False)
     assert run.returncode == 0, run.stdout
-    out = {name: (tmp_path / name).read_text() for name in TEMPLATES}
+    out = {name: (tmp_path / name).read_text() for name in list(TEMPLATES) + ['setup-monitoring.sql']}
     out.update({name: json.loads((tmp_path / (name + '.json')).read_text()) for name in ('hba', 'checks')})
     return out
 
@@ -118,3 +122,22 @@ def test_the_filter_gives_the_rules_and_the_checks(rendered):
     checks = rendered['checks']
     assert checks['hba'] == '' and len(checks['problems']) == 1
     assert checks['problems'][0].startswith('postgis_publish_clients[1]: everywhere')
+
+
+def test_without_monitoring_there_is_no_monitoring_role(rendered):
+    assert 'geostack_monitor' not in rendered['setup.sql'] and 'pg_monitor' not in rendered['setup.sql']
+
+
+def test_with_monitoring_its_role_is_read_only_and_in_pg_monitor(rendered):
+    sql = rendered['setup-monitoring.sql']
+    statements = [s.strip() for s in sql.split(';')]
+    alters = [s for s in statements if re.search(r'\bPASSWORD\b', s)]
+    assert len(alters) == 3
+    assert re.search(r'ALTER ROLE "geostack_monitor" LOGIN NOSUPERUSER .* PASSWORD :\'monitor_verifier\'$', alters[2])
+    commit = statements.index('COMMIT')
+    assert statements.index(alters[2]) < commit   # set in the transaction whose statements are not logged
+    assert any(s.endswith('GRANT pg_monitor TO "geostack_monitor"') for s in statements)
+    assert 'ALTER ROLE "geostack_monitor" SET default_transaction_read_only = on' in statements
+    assert any(s.endswith('GRANT CONNECT ON DATABASE "gis" TO "geostack_monitor"') for s in statements)
+    assert not re.search(r'GRANT (SELECT|ALL|USAGE)[^;]*geostack_monitor', sql)
+    assert '`cat /run/secrets/postgis_monitor_verifier`' in sql

@@ -180,3 +180,11 @@ def test_saslprep_keeps_what_it_may_not_prepare():
 def test_bad_verifier_input_is_refused(password, salt, iterations, message):
     with pytest.raises(ValueError, match=message):
         scram_sha256(password, salt, iterations)
+
+
+def test_the_monitoring_role_comes_from_the_back_network_over_tls_only():
+    text = hba(back_subnets=['10.0.2.0/24'], front_subnets=['10.0.1.0/24'], publish_clients=['192.0.2.0/24'],
+               published=True, monitor='geostack_monitor', **ROLES)['hba']
+    lines = [line.split() for line in text.splitlines() if 'geostack_monitor' in line and not line.startswith('#')]
+    assert lines == [['hostssl', '"gis"', '"geostack_monitor"', '10.0.2.0/24', 'scram-sha-256']]
+    assert 'geostack_monitor' not in hba(back_subnets=['10.0.2.0/24'], **ROLES)['hba']
