@@ -92,13 +92,19 @@ def check_answer(image, network, url, kind):
 
 
 def wrk(image, network, url, connections, seconds):
-    """wrk against url for `seconds` with `connections` connections (at most 2 threads: this machine's cores)."""
+    """wrk against url for `seconds` with `connections` connections and at most 2 threads (this machine's cores),
+    spread over every task of the service (bench/image/bench-wrk). A run that fails is recorded with its error."""
     threads = min(connections, 2)
-    command = ['docker', 'run', '--rm', '--network', network, image, '-t%d' % threads, '-c%d' % connections,
-               '-d%ds' % seconds, '--timeout', '10s', '--latency', url]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    result = wrk_report.parse(out)
-    result.update(url=url, tool='wrk')
+    command = ['docker', 'run', '--rm', '--network', network, image, url, '-t%d' % threads, '-c%d' % connections,
+               '-d%ds' % seconds, '--timeout', '10s', '--latency']
+    done = subprocess.run(command, check=False, capture_output=True, text=True)
+    try:
+        result = wrk_report.parse(done.stdout)
+    except ValueError:
+        return {'url': url, 'tool': 'wrk', 'connections': connections, 'failed': 1,
+                'error': (done.stderr or done.stdout).strip()[-500:]}
+    addresses = re.search(r'^addresses: (.*)$', done.stdout, re.M)
+    result.update(url=url, tool='wrk', addresses=addresses.group(1).split() if addresses else [])
     return result
 
 

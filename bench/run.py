@@ -59,9 +59,12 @@ def measure_ows(args, image, measurements, network):
             key = '%s_c%d' % (name, connections)
             measurements[key] = measure.wrk(image, network, url, connections, args.seconds)
             measurements[key]['answer'] = answer
-            log('%-28s %7.1f req/s  %7.1f ms  (%d requests, %d failed)' % (
+            if 'error' in measurements[key]:
+                log('%-28s FAILED: %s' % (key, measurements[key]['error']))
+                continue
+            log('%-28s %7.1f req/s  %7.1f ms  (%d requests, %d failed; %d tasks)' % (
                 key, measurements[key]['requests_per_second'], measurements[key]['latency_ms'].get('avg', 0),
-                measurements[key]['requests'], measurements[key]['failed']))
+                measurements[key]['requests'], measurements[key]['failed'], len(measurements[key]['addresses'])))
     for connections in args.concurrency:
         key = 'getmap_cgi_c%d' % connections
         measurements[key] = measure.cgi(args.stack, wms, connections, args.seconds)
