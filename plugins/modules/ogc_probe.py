@@ -50,7 +50,7 @@ options:
       - The kind of service at O(url).
     type: str
     required: true
-    choices: [wms, wfs, wcs, wmts, ogcapi-features]
+    choices: [wms, wfs, wcs, wmts, tms, ogcapi-features]
   version:
     description:
       - Request this version, and fail unless the capabilities document is of this version.
@@ -275,7 +275,10 @@ options:
         type: int
   get_tile:
     description:
-      - WMTS only. Fetch one tile with a KVP C(GetTile) request, check the content type and that the image is not blank.
+      - WMTS and TMS. Fetch one tile, check the content type and that the image is not blank. WMTS - a KVP C(GetTile)
+        request. TMS - O(url) is a TileMap resource (C(.../tms/1.0.0/<layer>/<srs>)); the tile is
+        C(<tile set href>/<col>/<row>.<extension>), O(get_tile.tile_matrix) the tile set's C(order) (default the first
+        listed), O(get_tile.row) counted from the bottom as TMS does.
     type: dict
     suboptions:
       layer:
@@ -734,7 +737,7 @@ from ansible_collections.geostack.swarm.plugins.module_utils.waiter import Waite
 
 ARGUMENT_SPEC = dict(
     url=dict(type='str', required=True),
-    service=dict(type='str', required=True, choices=['wms', 'wfs', 'wcs', 'wmts', 'ogcapi-features']),
+    service=dict(type='str', required=True, choices=['wms', 'wfs', 'wcs', 'wmts', 'tms', 'ogcapi-features']),
     version=dict(type='str'),
     validate_certs=dict(type='bool', default=True),
     ca_path=dict(type='path'),

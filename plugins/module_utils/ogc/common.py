@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-SERVICES = ('wms', 'wfs', 'wcs', 'wmts', 'ogcapi-features')
-LABELS = {'wms': 'WMS', 'wfs': 'WFS', 'wcs': 'WCS', 'wmts': 'WMTS', 'ogcapi-features': 'OGC API Features'}
+SERVICES = ('wms', 'wfs', 'wcs', 'wmts', 'tms', 'ogcapi-features')
+LABELS = {'wms': 'WMS', 'wfs': 'WFS', 'wcs': 'WCS', 'wmts': 'WMTS', 'tms': 'TMS', 'ogcapi-features': 'OGC API Features'}
 VERSIONS = {'wms': ('1.1.1', '1.3.0'), 'wfs': ('1.0.0', '1.1.0', '2.0.0'),
-            'wcs': ('1.0.0', '1.1.0', '1.1.1', '1.1.2', '2.0.0', '2.0.1'), 'wmts': ('1.0.0',),
+            'wcs': ('1.0.0', '1.1.0', '1.1.1', '1.1.2', '2.0.0', '2.0.1'), 'wmts': ('1.0.0',), 'tms': ('1.0.0',),
             'ogcapi-features': ('1.0',)}
-# Operation options and the one service each belongs to.
-OPERATIONS = (('get_map', 'wms'), ('get_feature', 'wfs'), ('describe_coverage', 'wcs'), ('get_coverage', 'wcs'),
-              ('get_tile', 'wmts'), ('items', 'ogcapi-features'))
+# Operation options and the services each belongs to.
+OPERATIONS = (('get_map', ('wms',)), ('get_feature', ('wfs',)), ('describe_coverage', ('wcs',)), ('get_coverage', ('wcs',)),
+              ('get_tile', ('wmts', 'tms')), ('items', ('ogcapi-features',)))
 
 CRS_LIMIT = 50                   # CRSs reported at most
 LIST_LIMIT = 1000                # layers / formats reported at most

@@ -46,9 +46,10 @@ def option_problems(params):
     if version and service in VERSIONS and version not in VERSIONS[service]:
         problems.append('version %s is not a %s version this module speaks (%s)'
                         % (version, LABELS[service], ', '.join(VERSIONS[service])))
-    for option, owner in OPERATIONS:
-        if params.get(option) is not None and service != owner:
-            problems.append('%s is a %s option, but service is %s' % (option, LABELS[owner], service))
+    for option, owners in OPERATIONS:
+        if params.get(option) is not None and service not in owners:
+            problems.append('%s is a %s option, but service is %s'
+                            % (option, ' or '.join(LABELS[owner] for owner in owners), service))
     for option in ('timeout', 'wait_sleep'):
         if params.get(option) is not None and params[option] < 1:
             problems.append('%s must be at least 1; got %s' % (option, params[option]))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from ansible_collections.geostack.swarm.plugins.module_utils.ogc.features import OgcApiFeaturesProbe
 from ansible_collections.geostack.swarm.plugins.module_utils.ogc.wcs import WcsProbe
+from ansible_collections.geostack.swarm.plugins.module_utils.ogc.tms import TmsProbe
 from ansible_collections.geostack.swarm.plugins.module_utils.ogc.wfs import WfsProbe
 from ansible_collections.geostack.swarm.plugins.module_utils.ogc.wms import WmsProbe
 from ansible_collections.geostack.swarm.plugins.module_utils.ogc.wmts import WmtsProbe
 
-PROBES = dict((cls.service, cls) for cls in (WmsProbe, WfsProbe, WcsProbe, WmtsProbe, OgcApiFeaturesProbe))
+PROBES = dict((cls.service, cls) for cls in (WmsProbe, WfsProbe, WcsProbe, WmtsProbe, TmsProbe, OgcApiFeaturesProbe))

@@ -430,6 +430,44 @@ def test_wmts_get_tile_checks(server, probe):
     assert len(server.requests('GetTile')) == 1
 
 
+# ---- TMS ----------------------------------------------------------------------------------------------------------
+def tile_map(server):
+    """A TileMap as MapProxy 1.15 writes it (/tms/1.0.0/<layer>/<grid>), its tile sets under the test server."""
+    base = server.url('/tms/1.0.0/countries/EPSG4326')
+    sets = ''.join('<TileSet href="%s/%d" units-per-pixel="%s" order="%d" />' % (base, n, 0.703125 / 2 ** n, n)
+                   for n in range(3))
+    return ('<?xml version="1.0"?><TileMap version="1.0.0"><Title>Countries</Title><Abstract></Abstract>'
+            '<SRS>EPSG:4326</SRS><BoundingBox minx="-180.0" miny="-90.0" maxx="180.0" maxy="90.0" />'
+            '<Origin x="-180.0" y="-90.0" />'
+            '<TileFormat width="256" height="256" mime-type="image/png" extension="png" />'
+            '<TileSets profile="global-geodetic">%s</TileSets></TileMap>' % sets).encode()
+
+
+def test_tms_tile_map_and_tile(server, probe):
+    server.add(tile_map(server), path='/tms/1.0.0/countries/EPSG4326')
+    server.add(h.drawn_png(256, 256), path='/tms/1.0.0/countries/EPSG4326/1/2/1.png', content_type='image/png')
+    r = ok(probe(url=server.url('/tms/1.0.0/countries/EPSG4326'), service='tms', expect_title='countries',
+                 get_tile=dict(tile_matrix='1', col=2, row=1)))
+    assert (r['version'], r['title'], r['layers'], r['formats'], r['crs']) == (
+        '1.0.0', 'Countries', ['0', '1', '2'], ['image/png'], ['EPSG:4326'])
+    t = r['get_tile']
+    assert t['url'].endswith('/tms/1.0.0/countries/EPSG4326/1/2/1.png')
+    assert (t['tile_matrix'], t['width'], t['blank']) == ('1', 256, False)
+    # Without get_tile, only the TileMap is read.
+    assert ok(probe(url=server.url('/tms/1.0.0/countries/EPSG4326'), service='tms'))['layers'] == ['0', '1', '2']
+
+
+def test_tms_checks(server, probe):
+    server.add(tile_map(server), path='/tms/1.0.0/countries/EPSG4326')
+    server.add(h.blank_png(256, 256), path='/tms/1.0.0/countries/EPSG4326/0/0/0.png', content_type='image/png')
+    url = server.url('/tms/1.0.0/countries/EPSG4326')
+    assert failed(probe(url=url, service='tms', get_tile={})).startswith('TMS tile image is blank (1 colour)')
+    assert failed(probe(url=url, service='tms', get_tile=dict(tile_matrix='7'))).endswith(
+        ': tile set 7 not listed; listed: 0, 1, 2')
+    server.add(fixture('qgis_wmts_100.xml'), path='/wmts')
+    assert 'not a TMS TileMap' in failed(probe(url=server.url('/wmts'), service='tms', get_tile={}))
+
+
 # ---- OGC API Features ---------------------------------------------------------------------------------------------
 
 def pygeoapi(server, items=None):
@@ -522,7 +560,7 @@ def test_https_with_ca_path_and_refusal_of_an_unknown_ca(tmp_path, probe):
     (dict(service='wms', get_map=dict(bbox=[1, 2, 3])),
      'get_map.bbox must be 4 numbers (minx, miny, maxx, maxy); got [1, 2, 3]'),
     (dict(service='ogcapi-features', items=dict(count=1, min_count=2), get_tile={}),
-     'get_tile is a WMTS option, but service is ogcapi-features; items: count and min_count are mutually exclusive'),
+     'get_tile is a WMTS or TMS option, but service is ogcapi-features; items: count and min_count are mutually exclusive'),
 ])
 def test_bad_options_fail_before_any_request(server, probe, params, message):
     assert failed(probe(url=server.url(), **params)) == message
