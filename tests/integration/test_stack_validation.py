@@ -23,7 +23,7 @@ CASES = {
     'unknown service': (
         dict(geostack_services=['postgis', 'mapserver', 'geoserver', 'edge']),
         # ansible-core's role argument validation (meta/argument_specs.yml) answers first.
-        'value of geostack_services must be one or more of: postgis, backup, mapserver, qgis_server, pygeoapi, edge, scheduler, '
+        'value of geostack_services must be one or more of: postgis, backup, mapserver, qgis_server, pygeoapi, mapproxy, edge, scheduler, '
         'monitoring. '
         'Got no match for: geoserver'),
     'map server without postgis': (
