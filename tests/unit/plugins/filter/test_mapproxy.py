@@ -38,7 +38,7 @@ def settings(**changes):
 def test_an_empty_list_caches_every_layer_with_the_defaults():
     plan = plan_of(settings(), LAYERS, SERVICES)
     assert plan['problems'] == []
-    assert [(l['name'], l['levels'], l['grids'], l['mime']) for l in plan['layers']] == [
+    assert [(c['name'], c['levels'], c['grids'], c['mime']) for c in plan['layers']] == [
         (name, [0, 5], ['GoogleMapsCompatible', 'EPSG4326'], 'image/png') for name in ('countries', 'places', 'elevation')]
 
 
@@ -113,9 +113,9 @@ def test_the_seeding_seeds_refreshes_and_cleans_each_layer():
 def test_nginx_reads_the_directories_mapproxy_writes():
     """The grid directories (measured on MapProxy 1.15: <cache>_EPSG3857, <cache>_EPSG4326) are the ones nginx's map
     and tiles.js give for each grid."""
-    with open(os.path.join(RECIPE, 'tiles.conf')) as handle:
+    with open(os.path.join(RECIPE, 'tiles.conf'), encoding='utf-8') as handle:
         conf = handle.read()
-    with open(os.path.join(RECIPE, 'tiles.js')) as handle:
+    with open(os.path.join(RECIPE, 'tiles.js'), encoding='utf-8') as handle:
         script = handle.read()
     for grid, spec in mapproxy.GRIDS.items():
         assert re.search(r'^\s*%s\s+%s;$' % (grid, spec['directory']), conf, re.M), grid
