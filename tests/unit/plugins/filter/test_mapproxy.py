@@ -8,8 +8,11 @@ image's nginx reads (tiles.conf, tiles.js): checked here against those files too
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -123,3 +126,23 @@ def test_nginx_reads_the_directories_mapproxy_writes():
         assert '%s,0?' % grid in conf and '/${kl}_%s/' % spec['directory'] in conf, grid
     plan = plan_of(settings(layers=[dict(layer='countries')]), LAYERS, SERVICES)
     assert mapproxy.cache_directories(plan) == ['countries_EPSG3857', 'countries_EPSG4326']
+
+
+@pytest.mark.skipif(shutil.which('node') is None, reason='needs node to run tiles.js (njs is its subset)')
+@pytest.mark.parametrize('uri, expected', [
+    # Pairs measured on MapProxy 1.15: the TMS tile and the WMTS tile (z/col/row) with the same bytes.
+    ('/tms/1.0.0/countries/GoogleMapsCompatible/1/1/2.png', '/countries_EPSG3857/2/1/1.png'),
+    ('/tms/1.0.0/countries/GoogleMapsCompatible/3/5/9.png', '/countries_EPSG3857/4/5/6.png'),
+    ('/tms/1.0.0/places/EPSG4326/1/3/0.png', '/places_EPSG4326/2/3/1.png'),
+    ('/tms/1.0.0/places/EPSG4326/0/1/0.png', '/places_EPSG4326/1/1/0.png'),
+    ('/tms/1.0.0/places/EPSG4326/1/3/2.png', '/-'),             # row outside the grid: MapProxy answers (404)
+    ('/tms/1.0.0/places/EPSG900913/1/0/0.png', '/-'),           # a grid not served
+    ('/tms/1.0.0/../EPSG4326/1/0/0.png', '/-'),
+])
+def test_tiles_js_finds_the_cache_file_of_a_tms_tile(uri, expected):
+    with open(os.path.join(RECIPE, 'tiles.js'), encoding='utf-8') as handle:
+        script = handle.read().replace('export default { tms_file };', '')
+    program = script + '\nprocess.stdout.write(tms_file({uri: %s}));\n' % json.dumps(uri)
+    out = subprocess.run(['node', '-e', program], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True,
+                         universal_newlines=True)
+    assert out.stdout == expected
