@@ -21,6 +21,8 @@ from ansible_collections.geostack.swarm.plugins.filter.mapproxy_plan import Filt
 from ansible_collections.geostack.swarm.plugins.filter.mapproxy_seed import FilterModule as SeedFilters
 from ansible_collections.geostack.swarm.plugins.module_utils import mapproxy
 
+pytestmark = pytest.mark.unit
+
 plan_of = PlanFilters().filters()['mapproxy_plan']
 config_of = ConfigFilters().filters()['mapproxy_config']
 seed_of = SeedFilters().filters()['mapproxy_seed']
