@@ -73,6 +73,26 @@ def measure_ows(args, image, measurements, network):
             measurements[key]['requests'], measurements[key]['failed']))
 
 
+def measure_ansible(measurements, args, stamp):
+    """The no-op rerun of site.yml against ansible -m setup on the same hosts."""
+    measurements['site_rerun'] = measure.site_rerun(args.inventory, os.path.join(args.out, stamp + '-site.log'))
+    measurements['setup'] = measure.setup(args.inventory, os.path.join(args.out, stamp + '-setup.log'))
+    log('site.yml rerun %.1f s (%d tasks, recap %s); ansible -m setup %.1f s' % (
+        measurements['site_rerun']['seconds'], measurements['site_rerun']['tasks'],
+        measurements['site_rerun']['recap'], measurements['setup']['seconds']))
+    if measurements['site_rerun']['recap']['changed']:
+        log('WARNING: the rerun changed %d things: it was not a no-op' % measurements['site_rerun']['recap']['changed'])
+
+
+def part(measurements, name, function, *args):
+    """Run one part; its failure is recorded (measurements['errors']) and the other parts still run."""
+    try:
+        function(*args)
+    except Exception as error:  # pylint: disable=broad-exception-caught
+        log('%s FAILED: %s' % (name, error))
+        measurements.setdefault('errors', {})[name] = str(error)
+
+
 def main(argv=None):
     args = arguments(sys.argv[1:] if argv is None else argv)
     os.makedirs(args.out, exist_ok=True)
@@ -85,20 +105,14 @@ def main(argv=None):
         image = measure.bench_image(args.stack)
         log('load generator image %s' % image)
     if 'ows' in args.only:
-        measure_ows(args, image, measurements, network)
+        part(measurements, 'ows', measure_ows, args, image, measurements, network)
     if 'ansible' in args.only:
         log('site.yml, run again on the deployment (about 1 to 2 minutes)')
-        measurements['site_rerun'] = measure.site_rerun(args.inventory, os.path.join(args.out, stamp + '-site.log'))
-        measurements['setup'] = measure.setup(args.inventory, os.path.join(args.out, stamp + '-setup.log'))
-        log('site.yml rerun %.1f s (%d tasks, recap %s); ansible -m setup %.1f s' % (
-            measurements['site_rerun']['seconds'], measurements['site_rerun']['tasks'],
-            measurements['site_rerun']['recap'], measurements['setup']['seconds']))
-        if measurements['site_rerun']['recap']['changed']:
-            log('WARNING: the rerun changed %d things: it was not a no-op' % measurements['site_rerun']['recap']['changed'])
+        part(measurements, 'ansible', measure_ansible, args, stamp)
     if 'stack' in args.only:
         log('geo_stack and docker_stack on a throwaway 2-service stack')
-        measurements.update(measure.stack_noop(measure.base_image(args.stack), args.inventory,
-                                               os.path.join(args.out, stamp + '-stack.log')))
+        part(measurements, 'stack', lambda: measurements.update(measure.stack_noop(
+            measure.base_image(args.stack), args.inventory, os.path.join(args.out, stamp + '-stack.log'))))
     if 'cold' in args.only:
         measurements.update(measure.cold_start(os.path.join(measure.REPO, '.build', 'up-timings.txt'),
                                                os.path.join(measure.REPO, '.build', 'up.log')))
@@ -124,4 +138,4 @@ def main(argv=None):
     print(report.format_table(table))
     print()
     log('%.0f s; wrote %s.json and %s.png' % (result['seconds'], base, base))
-    return 1 if any(row['failed'] for row in table) else 0
+    return 1 if measurements.get('errors') or any(row['failed'] for row in table) else 0
