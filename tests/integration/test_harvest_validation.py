@@ -69,7 +69,6 @@ CASES = {
 }
 
 
-
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_bad_harvest_fails_before_any_change(case, tmp_path):
     harvests, expected = CASES[case]
