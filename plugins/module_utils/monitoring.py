@@ -276,8 +276,8 @@ def probe_targets(routes, services, layers, public_url, edge_url='https://edge:8
                      ('FORMAT', 'image/png')])))
             if vectors:
                 checks.append(('wfs_getfeature', prefix + '/ows?' + _query(
-                    [('SERVICE', 'WFS'), ('VERSION', '2.0.0'), ('REQUEST', 'GetFeature'), ('TYPENAMES', vectors[0]),
-                     ('COUNT', 1)])))
+                    [('SERVICE', 'WFS'), ('VERSION', '1.1.0'), ('REQUEST', 'GetFeature'), ('TYPENAME', vectors[0]),
+                     ('MAXFEATURES', 1)])))
         for probe in route.get('probes') or []:
             items = probe.get('items') if isinstance(probe, dict) else None
             if probe.get('service') != 'ogcapi-features' or not isinstance(items, dict) or not items.get('collection'):

@@ -206,7 +206,7 @@ def test_every_declared_endpoint_is_probed_through_the_edge():
         'https://edge:8443/mapserver/ows?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=countries&STYLES=&SRS=EPSG:4326'
         '&BBOX=-180,-90,180,90&WIDTH=256&HEIGHT=128&FORMAT=image/png')
     assert by[('qgis_server', 'wfs_getfeature')]['url'] == (
-        'https://edge:8443/qgis/ows?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=countries&COUNT=1')
+        'https://edge:8443/qgis/ows?SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=countries&MAXFEATURES=1')
     assert by[('qgis_server', 'ogcapi_items')]['url'] == 'https://edge:8443/qgis/ows/wfs3/collections/places/items?f=json&limit=1'
     assert by[('pygeoapi', 'ogcapi_items')]['instance'] == 'https://geo.example.org/ogcapi/collections/places/items?f=json&limit=1'
 
