@@ -108,7 +108,7 @@ def main(argv=None):
         part(measurements, 'ows', measure_ows, args, image, measurements, network)
     if 'ansible' in args.only:
         log('site.yml, run again on the deployment (about 1 to 2 minutes)')
-        part(measurements, 'ansible', measure_ansible, args, stamp)
+        part(measurements, 'ansible', measure_ansible, measurements, args, stamp)
     if 'stack' in args.only:
         log('geo_stack and docker_stack on a throwaway 2-service stack')
         part(measurements, 'stack', lambda: measurements.update(measure.stack_noop(
