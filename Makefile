@@ -36,7 +36,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip wheel
 
-$(VENV)/.requirements: requirements.txt requirements-test.txt | $(BIN)/python
+$(VENV)/.requirements: requirements.txt requirements-test.txt requirements-bench.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-test.txt
 	@touch $@
 
