@@ -18,6 +18,7 @@ import re
 
 from ansible_collections.geostack.swarm.plugins.module_utils.backup_info import summary
 from ansible_collections.geostack.swarm.plugins.module_utils.scheduler import MACROS, cron_problem, time_zone_problem
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import int_value as _int
 
 BACKUP_TYPES = ('full', 'diff', 'incr')
 SCHEDULES = ('full', 'diff', 'incr', 'check', 'verify')
@@ -34,16 +35,6 @@ _HOST_RE = re.compile(r'^(?=.{1,253}\Z)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9]
 _BUCKET_RE = re.compile(r'^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z')
 _REGION_RE = re.compile(r'^[a-z0-9][a-z0-9-]{0,62}\Z')
 _S3_PATH_RE = re.compile(r'^/[A-Za-z0-9_./-]*\Z')
-
-
-def _int(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.match(r'^[0-9]+\Z', value):
-        return int(value)
-    return None
 
 
 def problems(v):

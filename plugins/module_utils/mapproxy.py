@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import int_value as _int
+
 # The grids offered: the name clients see (WMTS tile matrix set, TMS and the REST paths), MapProxy's base grid, the
 # directory MapProxy names the cache after, and the SRS. Every grid has its origin at the top left and 25 levels.
 GRIDS = {
@@ -29,17 +31,6 @@ MAX_LEVEL = 24
 LEVELS = MAX_LEVEL + 1
 NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_-]{0,62}\Z')
 SOURCES = ('mapserver', 'qgis_server')
-
-
-def _int(value):
-    """An int from an int or a string of digits (Ansible may hand either); None otherwise (bools included)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.match(r'^[0-9]+\Z', value):
-        return int(value)
-    return None
 
 
 def _levels_problem(where, levels):

@@ -17,6 +17,7 @@ import math
 import re
 
 from ansible_collections.geostack.swarm.plugins.module_utils.srids import srid_known
+from ansible_collections.geostack.swarm.plugins.module_utils.stack.common import int_value as _int
 
 CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
 EPSG_URI = 'http://www.opengis.net/def/crs/EPSG/0/%d'
@@ -125,16 +126,6 @@ def pygeoapi_config(layers, extents, settings):
         },
         'resources': resources,
     }
-
-
-def _int(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.match(r'^[0-9]+\Z', value):
-        return int(value)
-    return None
 
 
 def pygeoapi_problems(settings, layers, var='pygeoapi'):

@@ -49,6 +49,17 @@ CAPABILITIES = tuple('CAP_' + name for name in (
 CAPABILITIES_API = (1, 41)
 
 
+def int_value(value):
+    """An int from an int or a string of digits (Ansible may hand either); None otherwise (bools included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.match(r'^[0-9]+\Z', value):
+        return int(value)
+    return None
+
+
 def plain_copy(value):
     """A copy of nested mappings and lists as plain dicts and lists, sharing the (immutable) leaves.
 
