@@ -310,3 +310,80 @@ def cold_start(timings_path, log_path):
     for entry in out.values():
         entry.update(recorded=recorded, venv_created=created, failed=0)
     return out
+
+
+# -- A cached tile through the tile cache's nginx against the same file as a plain static file ------------------------
+
+CACHE_DIR = '/srv/mapproxy/cache_data'   # where the mapproxy image's nginx reads the cache volume
+STATIC_NAME = 'geostack-bench-static'
+# The static side: the mapproxy image's own nginx and nginx.conf (same binary, workers, sendfile, access log), its
+# server replaced by one plain static location on the same cache volume, read-only.
+STATIC_SERVER = 'server {\n  listen 8080 default_server;\n  root %s;\n}\n' % CACHE_DIR
+
+
+def headers(image, network, url):
+    """One request with curl from the bench image: (HTTP status, the answer's headers as a lower-case dict, body)."""
+    marker = b'\n--geostack-bench-headers--\n'
+    out = subprocess.run(['docker', 'run', '--rm', '--network', network, '--entrypoint', 'sh', image, '-c',
+                          'curl -sk --max-time 30 -D /tmp/h -o /tmp/b "$1" && cat /tmp/h && printf "%s" "$2" '
+                          '&& cat /tmp/b', 'fetch', url, marker.decode()], check=True, capture_output=True).stdout
+    head, _sep, body = out.partition(marker)
+    lines = head.decode('latin-1').split('\r\n')
+    status = int(lines[0].split()[1])
+    fields = dict((k.strip().lower(), v.strip()) for k, _c, v in (line.partition(':') for line in lines[1:] if ':' in line))
+    return status, fields, body
+
+
+def cache_volume(stack):
+    """The tile cache's volume, as the deployed mapproxy service mounts it."""
+    mounts = json.loads(docker('service', 'inspect', '%s_mapproxy' % stack, '--format',
+                               '{{json .Spec.TaskTemplate.ContainerSpec.Mounts}}').stdout or 'null') or []
+    for mount in mounts:
+        if mount.get('Target') == CACHE_DIR:
+            return mount['Source']
+    raise RuntimeError('%s_mapproxy mounts no volume at %s: is the tile cache deployed (make up)?' % (stack, CACHE_DIR))
+
+
+def start_static(stack, image, network, conf_dir):
+    """A container of the deployed mapproxy image on the front network serving the cache volume with STATIC_SERVER
+    (started here, removed by stop_static); waits until it answers."""
+    conf = os.path.join(conf_dir, 'static.conf')
+    with open(conf, 'w', encoding='utf-8') as handle:
+        handle.write(STATIC_SERVER)
+    os.chmod(conf_dir, 0o755)
+    os.chmod(conf, 0o644)
+    docker('rm', '-f', STATIC_NAME, check=False)
+    docker('run', '-d', '--name', STATIC_NAME, '--network', network, '--read-only', '--tmpfs', '/tmp',
+           '--cap-drop', 'ALL', '--label', 'org.geostack.role=bench',
+           '--mount', 'type=volume,source=%s,target=%s,readonly' % (cache_volume(stack), CACHE_DIR),
+           '--mount', 'type=bind,source=%s,target=/etc/nginx/conf.d/tiles.conf,readonly' % conf,
+           '--entrypoint', 'nginx', service_image(stack, 'mapproxy'), '-g', 'daemon off;')
+    for _attempt in range(30):
+        done = subprocess.run(['docker', 'run', '--rm', '--network', network, '--entrypoint', 'curl', image, '-s',
+                               '-o', '/dev/null', '-w', '%{http_code}', 'http://%s:8080/' % STATIC_NAME],
+                              check=False, capture_output=True, text=True)
+        if done.stdout.strip() in ('200', '403', '404'):
+            return 'http://%s:8080' % STATIC_NAME
+        time.sleep(1)
+    logs = docker('logs', STATIC_NAME, check=False)
+    raise RuntimeError('the static nginx does not answer: %s' % (logs.stdout + logs.stderr)[-500:])
+
+
+def stop_static():
+    docker('rm', '-f', STATIC_NAME, check=False)
+
+
+def check_tiles(image, network, cached_url, static_url):
+    """Refuse to compare unless the cached URL is answered by nginx from the cache file (X-Tile-Cache: hit, a PNG) and
+    the static URL answers the same bytes. A first request draws and stores the tile if it is not cached yet."""
+    headers(image, network, cached_url)
+    status, fields, body = headers(image, network, cached_url)
+    if status != 200 or fields.get('x-tile-cache') != 'hit' or not body.startswith(b'\x89PNG'):
+        raise RuntimeError('%s answers %s, X-Tile-Cache %s (%d bytes): not a cached tile, nothing measured'
+                           % (cached_url, status, fields.get('x-tile-cache'), len(body)))
+    s_status, _fields, s_body = headers(image, network, static_url)
+    if s_status != 200 or s_body != body:
+        raise RuntimeError('%s answers %s with %d bytes, not the %d bytes of the cached tile: nothing measured'
+                           % (static_url, s_status, len(s_body), len(body)))
+    return {'status': status, 'content_type': fields.get('content-type'), 'bytes': len(body),
+            'sha256': hashlib.sha256(body).hexdigest()}

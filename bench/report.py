@@ -18,6 +18,8 @@ RATIOS = (
     ('GetFeature MapServer / QGIS Server, c=16', 'getfeature_mapserver_c16', 'getfeature_qgis_server_c16', 'rps'),
     ('GetMap MapServer FastCGI / CGI, c=1', 'getmap_mapserver_c1', 'getmap_cgi_c1', 'rps'),
     ('GetMap MapServer FastCGI / CGI, c=16', 'getmap_mapserver_c16', 'getmap_cgi_c16', 'rps'),
+    ('Cached WMTS tile / the same file static (nginx), c=1', 'tile_cached_c1', 'tile_static_c1', 'rps'),
+    ('Cached WMTS tile / the same file static (nginx), c=16', 'tile_cached_c16', 'tile_static_c16', 'rps'),
     ('site.yml no-op rerun / ansible -m setup', 'site_rerun', 'setup', 'seconds'),
     ('docker_stack / geo_stack, no-op redeploy', 'docker_stack_noop', 'geo_stack_noop', 'seconds'),
 )

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 
 from bench import measure, report
@@ -20,7 +21,9 @@ from bench import measure, report
 WMS = ('SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={layer}&STYLES=&CRS=EPSG:4326&BBOX=-90,-180,90,180'
        '&WIDTH=256&HEIGHT=256&FORMAT=image/png')
 WFS = 'SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME={layer}&MAXFEATURES=10'
-PARTS = ('ows', 'ansible', 'stack', 'cold')
+PARTS = ('ows', 'tiles', 'ansible', 'stack', 'cold')
+# The cached tile measured (z, x, y of the GoogleMapsCompatible grid; level 4 is among the default seeded levels).
+TILE = (4, 5, 6)
 
 
 def arguments(argv):
@@ -31,7 +34,8 @@ def arguments(argv):
     parser.add_argument('--seconds', type=int, default=10, help='each load measurement (default: %(default)s)')
     parser.add_argument('--concurrency', type=int, nargs='+', default=[1, 16], help='default: 1 16')
     parser.add_argument('--only', nargs='+', choices=PARTS, default=list(PARTS),
-                        help='ows: wrk and CGI; ansible: site.yml rerun and setup; stack: geo_stack and '
+                        help='ows: wrk and CGI; tiles: a cached tile and the same file static; ansible: site.yml '
+                             'rerun and setup; stack: geo_stack and '
                              'docker_stack; cold: the last make up (default: all)')
     parser.add_argument('--out', default=os.path.join(measure.REPO, 'bench', 'results'))
     return parser.parse_args(argv)
@@ -73,6 +77,33 @@ def measure_ows(args, image, measurements, network):
             measurements[key]['requests'], measurements[key]['failed']))
 
 
+def measure_tiles(args, image, measurements, network):
+    """Load from wrk, same settings, one after the other: a cached WMTS REST tile through the tile cache's nginx
+    (answered from the cache file) and the same file served by nginx from a plain static location."""
+    z, x, y = TILE
+    cached = 'http://mapproxy:8080/wmts/%s/GoogleMapsCompatible/%02d/%d/%d.png' % (args.layer, z, x, y)
+    conf_dir = tempfile.mkdtemp(prefix='geostack-bench-')
+    try:
+        static = measure.start_static(args.stack, image, network, conf_dir) + '/%s_EPSG3857/%d/%d/%d.png' % (
+            args.layer, z, x, y)
+        answer = measure.check_tiles(image, network, cached, static)
+        for name, url in (('tile_cached', cached), ('tile_static', static)):
+            measure.wrk(image, network, url, 4, 2)   # warm-up, not kept
+            for connections in args.concurrency:
+                key = '%s_c%d' % (name, connections)
+                measurements[key] = measure.wrk(image, network, url, connections, args.seconds)
+                measurements[key]['answer'] = answer
+                if 'error' in measurements[key]:
+                    log('%-28s FAILED: %s' % (key, measurements[key]['error']))
+                    continue
+                log('%-28s %7.1f req/s  %7.2f ms  (%d requests, %d failed)' % (
+                    key, measurements[key]['requests_per_second'], measurements[key]['latency_ms'].get('avg', 0),
+                    measurements[key]['requests'], measurements[key]['failed']))
+    finally:
+        measure.stop_static()
+        shutil.rmtree(conf_dir, ignore_errors=True)
+
+
 def measure_ansible(measurements, args, stamp):
     """The no-op rerun of site.yml against ansible -m setup on the same hosts."""
     measurements['site_rerun'] = measure.site_rerun(args.inventory, os.path.join(args.out, stamp + '-site.log'))
@@ -101,11 +132,13 @@ def main(argv=None):
     started = time.monotonic()
     network = '%s_front' % args.stack
     image = None
-    if 'ows' in args.only or 'stack' in args.only:
+    if 'ows' in args.only or 'tiles' in args.only or 'stack' in args.only:
         image = measure.bench_image(args.stack)
         log('load generator image %s' % image)
     if 'ows' in args.only:
         part(measurements, 'ows', measure_ows, args, image, measurements, network)
+    if 'tiles' in args.only:
+        part(measurements, 'tiles', measure_tiles, args, image, measurements, network)
     if 'ansible' in args.only:
         log('site.yml, run again on the deployment (about 1 to 2 minutes)')
         part(measurements, 'ansible', measure_ansible, measurements, args, stamp)

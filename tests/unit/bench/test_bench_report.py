@@ -159,3 +159,16 @@ def test_cold_start_not_recorded(tmp_path):
     timings.write_text('venv 95.0\nplaybook 500.0\nvenv_created no\n')
     log.write_text('PLAY RECAP\nlocalhost : ok=1 changed=0 unreachable=0 failed=0 skipped=0\n')
     assert measure.cold_start(str(timings), str(log)) == {}
+
+
+def test_cached_tile_against_the_same_file_static():
+    table = by_title(report.rows({
+        'tile_cached_c16': {'requests_per_second': 4200.0, 'failed': 0},
+        'tile_static_c16': {'requests_per_second': 5000.0, 'failed': 0},
+        'tile_cached_c1': {'requests_per_second': 900.0, 'failed': 2},
+    }))
+    row = table['Cached WMTS tile / the same file static (nginx), c=16']
+    assert (row['a'], row['b'], row['unit']) == (4200.0, 5000.0, 'req/s')
+    assert row['ratio'] == pytest.approx(0.84)
+    single = table['Cached WMTS tile / the same file static (nginx), c=1']
+    assert (single['ratio'], single['failed']) == (None, 2)
