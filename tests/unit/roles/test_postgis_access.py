@@ -141,3 +141,12 @@ def test_with_monitoring_its_role_is_read_only_and_in_pg_monitor(rendered):
     assert any(s.endswith('GRANT CONNECT ON DATABASE "gis" TO "geostack_monitor"') for s in statements)
     assert not re.search(r'GRANT (SELECT|ALL|USAGE)[^;]*geostack_monitor', sql)
     assert '`cat /run/secrets/postgis_monitor_verifier`' in sql
+
+
+def test_mapserver_keeps_its_connections(rendered):
+    # One connection per FastCGI worker kept across requests (bench: GetMap throughput), in every PostGIS layer.
+    layers = rendered['geostack.map'].split('\n  LAYER\n')[1:]
+    vector = [layer for layer in layers if 'CONNECTIONTYPE POSTGIS' in layer]
+    assert vector
+    for layer in vector:
+        assert 'PROCESSING "CLOSE_CONNECTION=DEFER"' in layer, layer[:200]
