@@ -90,10 +90,10 @@ up: install
 	  exit $$rc
 
 # Two runs: the unit tests and the first-play cases (which only read) on every core, then the rest one at a time (they
-# share the Docker engine).
+# share the Docker engine). Each prints its slowest tests, so that a CI log shows where the time goes.
 test: host-deps lint sanity
-	$(BIN)/python -m pytest tests -n auto -m "unit or firstplay"
-	$(BIN)/python -m pytest tests -m "build or (integration and not firstplay) or molecule"
+	$(BIN)/python -m pytest tests -n auto -m "unit or firstplay" --durations=15
+	$(BIN)/python -m pytest tests -m "build or (integration and not firstplay) or molecule" --durations=25
 
 test-fast: install $(BIN)/promtool lint sanity
 	$(BIN)/python -m pytest tests -n auto -m unit
