@@ -178,7 +178,7 @@ PLAN_CASES = {
 @pytest.mark.parametrize('case', sorted(PLAN_CASES))
 def test_default_builds_what_is_deployed(tmp_path, case):
     """images_build follows geostack_services (the stack's default when unset), the jobs' image with postgis, the
-    registry's when the swarm gets one; mapproxy and pygeoapi, which no role deploys, only when listed. Only the plan
+    registry's when the swarm gets one; mapproxy and pygeoapi (opt-in services) only when listed. Only the plan
     runs (tasks/validate.yml): nothing is built and the engine is not needed."""
     nodes, extra, expected = PLAN_CASES[case]
     workers = ''.join('        node%d: {}\n' % i for i in range(2, nodes + 1)) or '        {}\n'
