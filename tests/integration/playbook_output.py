@@ -34,6 +34,8 @@ def messages(parsed):
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# This host, with the roles' defaults (inventories/local without its group_vars; see the file).
+INVENTORY = Path(__file__).resolve().parent / 'firstplay_inventory' / 'hosts.yml'
 SITE_FIRST_PLAY = "Check the stack's declaration before anything changes"
 
 
@@ -43,7 +45,7 @@ def ansible_env():
                 ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
 
 
-def run_playbook(playbook, extra, inventory='inventories/local', cwd=REPO):
+def run_playbook(playbook, extra, inventory=INVENTORY, cwd=REPO):
     """ansible-playbook `playbook` (a path from the repository) with the extra variables `extra` (a mapping)."""
     return subprocess.run([str(BIN / 'ansible-playbook'), '-i', str(inventory), str(REPO / playbook),
                            '-e', json.dumps(extra)],
@@ -52,7 +54,7 @@ def run_playbook(playbook, extra, inventory='inventories/local', cwd=REPO):
 
 
 def run_site(tmp_path, extra):
-    """playbooks/site.yml against this machine (inventories/local), its generated credentials kept under tmp_path."""
+    """playbooks/site.yml against this machine (INVENTORY), its generated credentials kept under tmp_path."""
     return run_playbook('playbooks/site.yml', dict(extra, geostack_credentials_dir=str(tmp_path / 'credentials')))
 
 
