@@ -24,7 +24,7 @@ SOURCES := $(shell find galaxy.yml meta plugins roles playbooks -type f -not -pa
 
 help:
 	@echo "make up         deploy the stack on this host (inventories/local): engine, swarm, networks"
-	@echo "make test       the whole suite: lint, sanity, unit, integration, Molecule cluster (needs root and ~25 min)"
+	@echo "make test       the whole suite: lint, sanity, unit, integration, Molecule cluster and stack (root, ~50 min)"
 	@echo "make test-fast  unit tests, collection build, ansible-lint and ansible-test sanity (a few minutes)"
 	@echo "make bench      the benchmark on the local deployment (made by make up if it is not up; ~6 min)"
 	@echo "INVENTORY=inventories/example make up   deploy on the hosts of another inventory"
