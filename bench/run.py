@@ -46,6 +46,20 @@ def log(message):
     print('[bench %s] %s' % (time.strftime('%H:%M:%S'), message), flush=True)
 
 
+def load(args, image, network, name, url, answer, measurements, describe):
+    """wrk on `url` at each of the concurrencies (after a warm-up that is not kept), into measurements[<name>_c<n>]
+    with the checked `answer`; each result logged as describe(result), or its error."""
+    measure.wrk(image, network, url, 4, 2)   # warm-up, not kept
+    for connections in args.concurrency:
+        key = '%s_c%d' % (name, connections)
+        measurements[key] = measure.wrk(image, network, url, connections, args.seconds)
+        measurements[key]['answer'] = answer
+        if 'error' in measurements[key]:
+            log('%-28s FAILED: %s' % (key, measurements[key]['error']))
+            continue
+        log('%-28s %s' % (key, describe(measurements[key])))
+
+
 def measure_ows(args, image, measurements, network):
     """Load from wrk: GetMap through the edge and direct, MapServer and QGIS Server for GetMap and GetFeature;
     then MapServer as CGI."""
@@ -59,17 +73,10 @@ def measure_ows(args, image, measurements, network):
     )
     for name, url, kind in targets:
         answer = measure.check_answer(image, network, url, kind)
-        measure.wrk(image, network, url, 4, 2)   # warm-up, not kept
-        for connections in args.concurrency:
-            key = '%s_c%d' % (name, connections)
-            measurements[key] = measure.wrk(image, network, url, connections, args.seconds)
-            measurements[key]['answer'] = answer
-            if 'error' in measurements[key]:
-                log('%-28s FAILED: %s' % (key, measurements[key]['error']))
-                continue
-            log('%-28s %7.1f req/s  %7.1f ms  (%d requests, %d failed; %d tasks)' % (
-                key, measurements[key]['requests_per_second'], measurements[key]['latency_ms'].get('avg', 0),
-                measurements[key]['requests'], measurements[key]['failed'], len(measurements[key]['addresses'])))
+        load(args, image, network, name, url, answer, measurements,
+             lambda r: '%7.1f req/s  %7.1f ms  (%d requests, %d failed; %d tasks)' % (
+                 r['requests_per_second'], r['latency_ms'].get('avg', 0), r['requests'], r['failed'],
+                 len(r['addresses'])))
     for connections in args.concurrency:
         key = 'getmap_cgi_c%d' % connections
         measurements[key] = measure.cgi(args.stack, wms, connections, args.seconds)
@@ -89,17 +96,9 @@ def measure_tiles(args, image, measurements, network):
             args.layer, z, x, y)
         answer = measure.check_tiles(image, network, cached, static)
         for name, url in (('tile_cached', cached), ('tile_static', static)):
-            measure.wrk(image, network, url, 4, 2)   # warm-up, not kept
-            for connections in args.concurrency:
-                key = '%s_c%d' % (name, connections)
-                measurements[key] = measure.wrk(image, network, url, connections, args.seconds)
-                measurements[key]['answer'] = answer
-                if 'error' in measurements[key]:
-                    log('%-28s FAILED: %s' % (key, measurements[key]['error']))
-                    continue
-                log('%-28s %7.1f req/s  %7.2f ms  (%d requests, %d failed)' % (
-                    key, measurements[key]['requests_per_second'], measurements[key]['latency_ms'].get('avg', 0),
-                    measurements[key]['requests'], measurements[key]['failed']))
+            load(args, image, network, name, url, answer, measurements,
+                 lambda r: '%7.1f req/s  %7.2f ms  (%d requests, %d failed)' % (
+                     r['requests_per_second'], r['latency_ms'].get('avg', 0), r['requests'], r['failed']))
     finally:
         measure.stop_static()
         shutil.rmtree(conf_dir, ignore_errors=True)
